@@ -1,0 +1,74 @@
+# The single entry point: `make help` lists every target.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+-include .env
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+RASA := $(BIN)/rasa
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PYTHONPATH := $(CURDIR)
+export RASA_HOST ?= 127.0.0.1
+export RASA_PORT ?= 5005
+export ACTION_HOST ?= 127.0.0.1
+export ACTION_PORT ?= 5055
+export ACTION_ENDPOINT_URL ?= http://$(ACTION_HOST):$(ACTION_PORT)/webhook
+export TRACKER_DB ?= $(CURDIR)/var/tracker.db
+export RASA_API_TOKEN ?=
+export RASA_MODEL ?=
+
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+MODEL_STAMP := models/.trained
+
+.PHONY: help install train run shell validate test test-unit test-stories test-eval eval clean lock
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements.lock
+	@test -x $(PYTHON) || $$(scripts/find_python310.sh) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip==24.0
+	$(PYTHON) -m pip install --quiet -r requirements.txt -r requirements-dev.txt -c requirements.lock
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv (Python 3.10) with every pinned dependency
+
+$(MODEL_STAMP): $(VENV)/.installed $(TRAINING_INPUTS) nlu_components/*.py
+	$(RASA) train --fixed-model-name bpo-faq --out models
+	@touch $@
+
+train: $(MODEL_STAMP) ## Train the model when its data, domain or config changed
+
+run: install train ## Serve Rasa (5005, REST) and the action server (5055) on 127.0.0.1
+	@scripts/run.sh
+
+shell: install train ## Chat in the terminal (rasa shell) with the action server
+	@scripts/run.sh shell
+
+validate: install ## Check the knowledge file and the Rasa training data
+	$(PYTHON) -m faq.validate
+	$(RASA) data validate --fail-on-warnings
+
+test-unit: install ## Unit and contract tests (offline, seconds)
+	$(PYTHON) -m pytest tests/unit -q
+
+test-stories: install train ## Conversation stories with rasa test, failing on any wrong prediction
+	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
+
+test-eval: install train ## Held-out NLU F1 per language and faq_eval against a live stack
+	$(PYTHON) -m pytest tests/integration -q -s
+
+test: validate test-unit test-stories test-eval ## Everything CI runs
+
+eval: install ## Score a running stack: make eval CASES=tests/eval/heldout.yml TOKEN=...
+	$(PYTHON) ../shared/eval/faq_eval.py $(or $(CASES),../shared/eval/sample.yml) --token "$(TOKEN)" --url http://$(RASA_HOST):$(RASA_PORT)
+
+lock: ## Re-pin every transitive dependency into requirements.lock
+	$(PYTHON) -m pip freeze --exclude-editable | grep -v '^pip==' > requirements.lock
+
+clean: ## Remove trained models and test results (keeps .venv and conversations)
+	rm -rf models results test-artifacts

@@ -1,0 +1,46 @@
+"""The action that answers knowledge questions and follow-ups."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from faq.knowledge import KnowledgeBase
+
+from actions.dialogue import resolve_turn
+from actions.knowledge_store import shared_knowledge
+from actions.messages import answer_messages
+
+
+class ActionAnswer(Action):
+    """Answers the aspect and subject the turn asks about, in the user's language."""
+
+    def __init__(self, knowledge: Optional[KnowledgeBase] = None) -> None:
+        self._knowledge = knowledge
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        return self._knowledge or shared_knowledge()
+
+    def name(self) -> Text:
+        return "action_answer"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        knowledge = self.knowledge
+        turn = resolve_turn(tracker, knowledge)
+        if turn.aspect is None:
+            # Reached only through a misconfigured rule; say so in the user's language.
+            dispatcher.utter_message(text=knowledge.phrase("fallback", turn.language))
+            return [SlotSet("language", turn.language)]
+        answer = knowledge.answer(turn.aspect, turn.subject, turn.language)
+        for message in answer_messages(answer, knowledge):
+            dispatcher.utter_message(**message)
+        return [
+            SlotSet("aspect", answer.aspect),
+            SlotSet("subject", answer.subject),
+            SlotSet("language", answer.language),
+        ]

@@ -1,0 +1,93 @@
+"""What the current turn is about: its language, aspect and subject.
+
+Reads only the tracker's latest message and slots, so the rules for follow-ups live in one
+place: a turn that leaves out the subject keeps the conversation's subject, one that names
+only a subject ("and for BPO?") keeps the aspect, and a short message keeps the language.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Set
+
+from rasa_sdk import Tracker
+
+from faq.knowledge import BOTH, SUBJECTS, KnowledgeBase
+from faq.language import SUPPORTED_LANGUAGES, LanguageScore, choose_language
+
+ASPECT_INTENT_PREFIX = "ask_"
+FOLLOW_UP_INTENT = "inform_subject"
+TABLE_INTENT = "request_table"
+# The aspect a follow-up that names only a subject gets when nothing was asked before.
+DEFAULT_ASPECT = "definition"
+LANGUAGE_SCORES = "language_scores"
+
+
+@dataclass(frozen=True)
+class Turn:
+    intent: Optional[str]
+    language: str
+    aspect: Optional[str]
+    subject: Optional[str]
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def mentioned(tracker: Tracker, entity: str) -> List[str]:
+    """Distinct values of an entity in the latest message, in order of mention."""
+    values: List[str] = []
+    for found in tracker.latest_message.get("entities") or []:
+        value = found.get("value")
+        if found.get("entity") == entity and isinstance(value, str) and value not in values:
+            values.append(value)
+    return values
+
+
+def turn_language(tracker: Tracker) -> str:
+    """The language to answer in: the user's, unless they pinned one or wrote too little to tell."""
+    pinned = tracker.get_slot("language_pinned")
+    if pinned in SUPPORTED_LANGUAGES:
+        return pinned
+    raw_scores = tracker.latest_message.get(LANGUAGE_SCORES)
+    scores = _scores(raw_scores) if isinstance(raw_scores, list) else []
+    return choose_language(scores, tracker.get_slot("language"))
+
+
+def _scores(raw: List[Dict[str, Any]]) -> List[LanguageScore]:
+    scores = []
+    for item in raw:
+        if isinstance(item, dict) and item.get("language") in SUPPORTED_LANGUAGES:
+            scores.append(LanguageScore(item["language"], float(item.get("confidence") or 0.0)))
+    return scores
+
+
+def _subject_from(mentions: Set[str]) -> Optional[str]:
+    known = mentions & set(SUBJECTS)
+    if len(known) > 1:
+        return BOTH
+    return next(iter(known), None)
+
+
+def resolve_turn(tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
+    """Works out the language, aspect and subject the current turn asks about.
+
+    The aspect is None when the turn is not a knowledge question (small talk, fallback).
+    """
+    intent = latest_intent(tracker)
+    language = turn_language(tracker)
+    previous_aspect = tracker.get_slot("aspect")
+    previous_subject = tracker.get_slot("subject")
+    named_subject = _subject_from(set(mentioned(tracker, "subject")))
+
+    if intent and intent.startswith(ASPECT_INTENT_PREFIX) and knowledge.has_aspect(intent[len(ASPECT_INTENT_PREFIX):]):
+        aspect: Optional[str] = intent[len(ASPECT_INTENT_PREFIX):]
+    elif intent == FOLLOW_UP_INTENT:
+        aspect = previous_aspect if knowledge.has_aspect(previous_aspect) else DEFAULT_ASPECT
+    else:
+        return Turn(intent, language, None, None)
+
+    subject = named_subject
+    if subject is None and previous_subject in (*SUBJECTS, BOTH):
+        subject = previous_subject
+    return Turn(intent, language, aspect, knowledge.subject_for(aspect, subject))

@@ -1,0 +1,81 @@
+"""Channel-neutral messages built from knowledge answers.
+
+Each function returns the keyword arguments for `dispatcher.utter_message`: plain text for
+every channel plus, where useful, buttons and a custom payload (`sources`, `table`) that the
+channel layer (channels/) renders in its own way. Nothing here knows the channel.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Sequence
+
+from faq.knowledge import BOTH, Answer, KnowledgeBase, Source
+
+Message = Dict[str, Any]
+
+
+def answer_text(answer: Answer, knowledge: KnowledgeBase) -> str:
+    """The answer itself: one paragraph per subject, then any disagreement between sources."""
+    language = answer.language
+    if len(answer.parts) == 1:
+        paragraphs = [answer.parts[0].text]
+    else:
+        paragraphs = [
+            f"**{knowledge.subject_name(part.subject, language)}:** {part.text}" for part in answer.parts
+        ]
+    if answer.disagreement:
+        paragraphs.append(f"{knowledge.phrase('disagreement_label', language)}: {answer.disagreement}")
+    return "\n\n".join(paragraphs)
+
+
+def source_names(sources: Sequence[Source], knowledge: KnowledgeBase, language: str) -> List[str]:
+    """Short names of the sources, in the reader's language ("the Slovak article")."""
+    return [
+        knowledge.phrase(f"source_article_{source.language}" if source.is_article else "source_general", language)
+        for source in sources
+    ]
+
+
+def sources_message(answer: Answer, knowledge: KnowledgeBase) -> Message:
+    """A short citation line plus the full citations as a `sources` payload."""
+    language = answer.language
+    line = f"{knowledge.phrase('sources_label', language)}: {', '.join(source_names(answer.sources, knowledge, language))}"
+    payload = [
+        {"id": s.id, "title": s.title, "language": s.language, "file": s.file} for s in answer.sources
+    ]
+    return {"text": line, "json_message": {"sources": payload}}
+
+
+def intent_payload(intent: str, entities: Dict[str, str]) -> str:
+    """A button payload that triggers an intent with entities directly, skipping NLU."""
+    return f"/{intent}{json.dumps(entities, separators=(',', ':'))}" if entities else f"/{intent}"
+
+
+def related_message(answer: Answer, knowledge: KnowledgeBase) -> Message:
+    """Follow-up suggestions: buttons for related aspects of the same subject."""
+    language = answer.language
+    entities = {} if answer.subject == BOTH else {"subject": answer.subject}
+    buttons = [
+        {"title": knowledge.label(aspect_id, language), "payload": intent_payload(f"ask_{aspect_id}", entities)}
+        for aspect_id in answer.related
+    ]
+    return {"text": f"{knowledge.phrase('related_prompt', language)}:", "buttons": buttons}
+
+
+def answer_messages(answer: Answer, knowledge: KnowledgeBase) -> List[Message]:
+    """Everything one answer sends: the text, its sources, and follow-up suggestions."""
+    messages = [{"text": answer_text(answer, knowledge)}, sources_message(answer, knowledge)]
+    if answer.related:
+        messages.append(related_message(answer, knowledge))
+    return messages
+
+
+def capabilities_message(knowledge: KnowledgeBase, language: str) -> Message:
+    """The menu of what the assistant answers, as text and as buttons."""
+    labels = [(aspect_id, knowledge.label(aspect_id, language)) for aspect_id in knowledge.aspects]
+    menu = ", ".join(label for _, label in labels)
+    buttons = [
+        {"title": label, "payload": intent_payload(f"ask_{aspect_id}", {})}
+        for aspect_id, label in labels[:6]
+    ]
+    return {"text": f"{knowledge.phrase('capabilities_intro', language)} {menu}.", "buttons": buttons}

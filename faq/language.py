@@ -1,0 +1,81 @@
+"""Which of the assistant's five languages a message is written in.
+
+Detection runs per message, but a short follow-up such as "and BPO?" carries too little
+text to overrule the language the conversation is already in; `choose_language` makes
+that call from the detector's confidence values.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional, Sequence
+
+from faq.text import strip_invisible
+
+SUPPORTED_LANGUAGES = ("en", "sk", "id", "sv", "fi")
+DEFAULT_LANGUAGE = "en"
+
+# Domain words are the same in every language ("BPO", "call center", "KPO"), so they say
+# nothing about the language and are removed before detection.
+_DOMAIN_TERMS = re.compile(
+    r"\b(bpos?|kpos?|call[\s-]*cent\w*|callcent\w*|contact[\s-]*cent\w*|"
+    r"outsourc\w*|back[\s-]*office|front[\s-]*office|inbound|outbound|philippines)\b",
+    re.IGNORECASE,
+)
+# How much more likely the new language must be than the conversation's language before
+# a message switches the conversation; measured on short follow-ups in tests/test_language.py.
+SWITCH_MARGIN = 0.5
+
+
+@dataclass(frozen=True)
+class LanguageScore:
+    code: str
+    confidence: float
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    # Imported lazily: building the detector loads its models (~100 ms, tens of MB), which
+    # only processes that detect languages should pay for.
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [getattr(IsoCode639_1, code.upper()) for code in SUPPORTED_LANGUAGES]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_preloaded_language_models().build()
+
+
+def language_text(text: str) -> str:
+    """The part of a message that tells its language: domain terms removed."""
+    return " ".join(_DOMAIN_TERMS.sub(" ", strip_invisible(text)).split())
+
+
+def detect(text: str) -> list[LanguageScore]:
+    """Confidence for each supported language, best first; empty when nothing is left to read."""
+    cleaned = language_text(text)
+    if not any(char.isalpha() for char in cleaned):
+        return []
+    values = _detector().compute_language_confidence_values(cleaned)
+    return [
+        LanguageScore(value.language.iso_code_639_1.name.lower(), round(value.value, 4))
+        for value in values
+    ]
+
+
+def choose_language(scores: Sequence[LanguageScore], previous: Optional[str]) -> str:
+    """The language to answer in, given a message's scores and the conversation's language.
+
+    Args:
+        scores: The message's detection result, best first (see `detect`).
+        previous: The language the conversation is in, or None on its first message.
+    """
+    if previous not in SUPPORTED_LANGUAGES:
+        previous = None
+    if not scores:
+        return previous or DEFAULT_LANGUAGE
+    best = scores[0]
+    if previous is None or best.code == previous:
+        return best.code
+    previous_confidence = next((s.confidence for s in scores if s.code == previous), 0.0)
+    if best.confidence - previous_confidence >= SWITCH_MARGIN:
+        return best.code
+    return previous

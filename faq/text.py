@@ -1,0 +1,28 @@
+"""Text normalisation shared by language detection and entity matching."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width and bidi control characters users paste in by accident; they split words
+# invisibly and must not reach the classifier.
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e"), None
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def strip_invisible(text: str) -> str:
+    """Removes zero-width and direction-control characters."""
+    return text.translate(_INVISIBLE)
+
+
+def fold(text: str) -> str:
+    """Lower-cases and strips diacritics, so "Výhody" and "vyhody" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", strip_invisible(text).casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens of a text, punctuation dropped."""
+    return _WORD.findall(fold(text))

@@ -1,0 +1,185 @@
+"""Typo-tolerant entity extraction from the synonyms and annotations in the training data.
+
+The entities this assistant needs (`subject`: BPO or call center; `target_language`) are a
+closed vocabulary with many surface forms across five languages and their inflections
+("call centra", "puhelinkeskuksessa", "pusat panggilan"). A learned tagger needs many
+annotated examples per form; this extractor learns the vocabulary itself from the training
+data (annotated spans and `synonym` entries) and matches it exactly, by inflected prefix,
+or within a small edit distance, returning the normalised value.
+"""
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+import rasa.shared.utils.io
+
+import re
+
+from faq.text import fold, words
+
+LEXICON_FILE = "lexicon.json"
+MAX_PHRASE_WORDS = 4
+_WORD = re.compile(r"\w+")
+
+
+class Lexicon:
+    """Folded phrases mapped to (entity, value), with exact, prefix and fuzzy look-up."""
+
+    def __init__(self, phrases: Dict[str, Tuple[str, str]], min_similarity: float, min_prefix: int) -> None:
+        self.phrases = phrases
+        self.min_similarity = min_similarity
+        self.min_prefix = min_prefix
+        self._by_length: Dict[int, List[str]] = {}
+        for phrase in phrases:
+            self._by_length.setdefault(len(phrase.split()), []).append(phrase)
+
+    def lookup(self, candidate: str) -> Optional[Tuple[str, str]]:
+        """The (entity, value) a run of folded words stands for, if any."""
+        if candidate in self.phrases:
+            return self.phrases[candidate]
+        if len(candidate) < self.min_prefix:
+            return None
+        best, best_score = None, self.min_similarity
+        for phrase in self._by_length.get(len(candidate.split()), ()):
+            # Inflected forms extend the stem: "puhelinkeskuksessa" starts with "puhelinkesku".
+            stem = phrase[: max(self.min_prefix, len(phrase) - 2)]
+            if len(phrase) >= self.min_prefix and candidate.startswith(stem):
+                return self.phrases[phrase]
+            if abs(len(phrase) - len(candidate)) > 2 or phrase[0] != candidate[0]:
+                continue
+            score = SequenceMatcher(None, candidate, phrase).ratio()
+            if score > best_score:
+                best, best_score = phrase, score
+        return self.phrases[best] if best else None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Extracts closed-vocabulary entities learned from synonyms and annotated examples."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # Entities to learn; others in the training data are left to other extractors.
+            "entities": ["subject", "target_language"],
+            # Similarity (0..1) a misspelt phrase needs to count as a match.
+            "min_similarity": 0.84,
+            # Shortest word that may match fuzzily or by prefix; shorter ones ("bpo") must be exact.
+            "min_prefix": 6,
+        }
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [Tokenizer]
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        phrases: Optional[Dict[str, Tuple[str, str]]] = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.lexicon = Lexicon(
+            phrases or {}, self._config["min_similarity"], self._config["min_prefix"]
+        )
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LexiconEntityExtractor":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        wanted = set(self._config["entities"])
+        synonyms = {fold(surface): value for surface, value in training_data.entity_synonyms.items()}
+        # The synonym targets are the normalised values ("bpo", "call_center", "fi"); an
+        # annotated span without a synonym counts only when it folds to one of them ("BPO").
+        canonical = {fold(value): value for value in synonyms.values()}
+        phrases: Dict[str, Tuple[str, str]] = {}
+        for example in training_data.entity_examples:
+            for entity in example.get(ENTITIES, []):
+                if entity["entity"] not in wanted:
+                    continue
+                surface = fold(example.get(TEXT)[entity["start"] : entity["end"]])
+                value = synonyms.get(surface) or canonical.get(fold(str(entity["value"])))
+                if value is not None:
+                    phrases[" ".join(words(surface))] = (entity["entity"], value)
+        values = {value: entity for entity, value in phrases.values()}
+        for surface, value in synonyms.items():
+            if value in values:
+                phrases[" ".join(words(surface))] = (values[value], value)
+        for value, entity in values.items():
+            phrases.setdefault(" ".join(words(value.replace("_", " "))), (entity, value))
+        phrases.pop("", None)
+        self.lexicon = Lexicon(phrases, self._config["min_similarity"], self._config["min_prefix"])
+        with self._model_storage.write_to(self._resource) as directory:
+            rasa.shared.utils.io.dump_obj_as_json_to_file(directory / LEXICON_FILE, phrases)
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LexiconEntityExtractor":
+        try:
+            with model_storage.read_from(resource) as directory:
+                raw = rasa.shared.utils.io.read_json_file(directory / LEXICON_FILE)
+        except (ValueError, FileNotFoundError):
+            raw = {}
+        return cls(config, model_storage, resource, {k: tuple(v) for k, v in raw.items()})
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            found = self.add_extractor_name(self.extract(message.get(TEXT) or ""))
+            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+        return messages
+
+    def extract(self, text: str) -> List[Dict[str, Any]]:
+        """Entities in a text: longest matching runs of words first, no overlaps."""
+        spans = _word_spans(text)
+        entities = []
+        position = 0
+        while position < len(spans):
+            for length in range(min(MAX_PHRASE_WORDS, len(spans) - position), 0, -1):
+                window = spans[position : position + length]
+                match = self.lexicon.lookup(" ".join(word for word, _, _ in window))
+                if match:
+                    start, end = window[0][1], window[-1][2]
+                    entities.append({
+                        "entity": match[0],
+                        "value": match[1],
+                        "start": start,
+                        "end": end,
+                        "confidence_entity": 1.0,
+                    })
+                    position += length
+                    break
+            else:
+                position += 1
+        return entities
+
+
+def _word_spans(text: str) -> List[Tuple[str, int, int]]:
+    """Folded words with their character offsets in the original text."""
+    return [(fold(m.group()), m.start(), m.end()) for m in _WORD.finditer(text)]

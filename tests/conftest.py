@@ -1,0 +1,129 @@
+"""Shared fixtures: a small knowledge base, trackers and a dispatcher."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from faq.knowledge import KnowledgeBase, REQUIRED_ASPECTS, REQUIRED_PHRASES
+from faq.language import SUPPORTED_LANGUAGES
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _texts(prefix: str) -> Dict[str, str]:
+    return {lang: f"{prefix} [{lang}]" for lang in SUPPORTED_LANGUAGES}
+
+
+def small_knowledge_document() -> Dict[str, Any]:
+    """A complete but tiny knowledge document: every required aspect, placeholder texts."""
+    aspects: Dict[str, Any] = {}
+    for scope, ids in REQUIRED_ASPECTS.items():
+        subjects = ("bpo", "call_center") if scope == "per_subject" else ("both",)
+        for aspect_id in ids:
+            aspects[aspect_id] = {
+                "scope": scope,
+                "label": _texts(f"{aspect_id} label"),
+                "related": [],
+                "entries": {
+                    subject: {
+                        "sources": ["article_en"] if subject != "call_center" else ["article_sk", "general"],
+                        "summary": _texts(f"{aspect_id} {subject} summary"),
+                        "answer": _texts(f"{aspect_id} {subject} answer"),
+                    }
+                    for subject in subjects
+                },
+            }
+    aspects["skills"]["related"] = ["pay"]
+    aspects["location"]["disagreement"] = {"sources": ["article_en", "article_sk"], "note": _texts("they disagree")}
+    return {
+        "sources": {
+            "article_en": {"file": "004.txt", "language": "en", "title": "English article"},
+            "article_sk": {"file": "000.txt", "language": "sk", "title": "Slovak article"},
+            "general": {"language": None, "title": "General knowledge"},
+        },
+        "aspects": aspects,
+    }
+
+
+def small_phrases_document() -> Dict[str, Any]:
+    ids = set(REQUIRED_PHRASES) | {
+        f"source_article_{lang}" for lang in SUPPORTED_LANGUAGES
+    } | {"source_general"}
+    return {"phrases": {phrase_id: _texts(phrase_id) for phrase_id in sorted(ids)}}
+
+
+def write_yaml(path: Path, document: Any) -> Path:
+    import yaml
+
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def knowledge_files(tmp_path: Path):
+    return (
+        write_yaml(tmp_path / "comparison.yml", small_knowledge_document()),
+        write_yaml(tmp_path / "phrases.yml", small_phrases_document()),
+    )
+
+
+@pytest.fixture
+def small_knowledge(knowledge_files) -> KnowledgeBase:
+    return KnowledgeBase.load(*knowledge_files)
+
+
+@pytest.fixture(scope="session")
+def real_knowledge() -> KnowledgeBase:
+    return KnowledgeBase.load()
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+def make_tracker(
+    intent: Optional[str] = None,
+    text: str = "",
+    entities: Optional[List[Dict[str, Any]]] = None,
+    slots: Optional[Dict[str, Any]] = None,
+    language_scores: Optional[List[Dict[str, Any]]] = None,
+    confidence: float = 0.9,
+) -> Tracker:
+    """A tracker whose latest message is the given parse result."""
+    latest: Dict[str, Any] = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence} if intent else {},
+        "entities": entities or [],
+    }
+    if language_scores is not None:
+        latest["language_scores"] = language_scores
+    return Tracker.from_dict(
+        {
+            "sender_id": "test-user",
+            "slots": dict(slots or {}),
+            "latest_message": latest,
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+def scores(language: str, confidence: float = 0.99) -> List[Dict[str, Any]]:
+    """A detection result that is sure of one language."""
+    rest = [code for code in SUPPORTED_LANGUAGES if code != language]
+    return [{"language": language, "confidence": confidence}] + [
+        {"language": code, "confidence": round((1 - confidence) / len(rest), 4)} for code in rest
+    ]
+
+
+def subject(value: str) -> Dict[str, Any]:
+    return {"entity": "subject", "value": value}

@@ -1,0 +1,123 @@
+"""The actions: what a user sees and which slots are set, for answers and conversation turns."""
+from __future__ import annotations
+
+import pytest
+
+from actions.answer_actions import ActionAnswer
+from actions.conversation_actions import (
+    ActionClarify,
+    ActionOutOfScope,
+    ActionSetLanguage,
+    ActionSmallTalk,
+)
+from tests.conftest import make_tracker, scores, subject
+
+
+def _slots(events):
+    return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
+
+
+def _texts(dispatcher):
+    return [message.get("text") for message in dispatcher.messages]
+
+
+def test_answers_the_asked_aspect_and_subject(small_knowledge, dispatcher):
+    tracker = make_tracker("ask_skills", "Aké zručnosti potrebujem do call centra?",
+                           [subject("call_center")], language_scores=scores("sk"))
+    events = ActionAnswer(small_knowledge).run(dispatcher, tracker, {})
+    assert _slots(events) == {"aspect": "skills", "subject": "call_center", "language": "sk"}
+    assert _texts(dispatcher)[0] == "skills call_center answer [sk]"
+
+
+def test_answer_names_its_sources_in_text_and_payload(small_knowledge, dispatcher):
+    tracker = make_tracker("ask_definition", entities=[subject("call_center")], language_scores=scores("en"))
+    ActionAnswer(small_knowledge).run(dispatcher, tracker, {})
+    citation = dispatcher.messages[1]
+    assert citation["text"] == "sources_label [en]: source_article_sk [en], source_general [en]"
+    assert [s["id"] for s in citation["custom"]["sources"]] == ["article_sk", "general"]
+    assert citation["custom"]["sources"][0]["title"] == "Slovak article"
+
+
+def test_related_aspects_are_offered_as_buttons_that_keep_the_subject(small_knowledge, dispatcher):
+    tracker = make_tracker("ask_skills", entities=[subject("bpo")], language_scores=scores("fi"))
+    ActionAnswer(small_knowledge).run(dispatcher, tracker, {})
+    buttons = dispatcher.messages[-1]["buttons"]
+    assert buttons == [{"title": "pay label [fi]", "payload": '/ask_pay{"subject":"bpo"}'}]
+
+
+def test_follow_up_naming_only_a_subject_keeps_the_aspect(small_knowledge, dispatcher):
+    tracker = make_tracker("inform_subject", "and for BPO?", [subject("bpo")], language_scores=scores("en", 0.4),
+                           slots={"aspect": "skills", "subject": "call_center", "language": "en"})
+    events = ActionAnswer(small_knowledge).run(dispatcher, tracker, {})
+    assert _slots(events) == {"aspect": "skills", "subject": "bpo", "language": "en"}
+
+
+def test_question_without_subject_keeps_the_conversation_subject(small_knowledge, dispatcher):
+    tracker = make_tracker("ask_disadvantages", "och nackdelarna?", language_scores=scores("sv"),
+                           slots={"aspect": "advantages", "subject": "bpo", "language": "sv"})
+    events = ActionAnswer(small_knowledge).run(dispatcher, tracker, {})
+    assert _slots(events) == {"aspect": "disadvantages", "subject": "bpo", "language": "sv"}
+    assert _texts(dispatcher)[0] == "disadvantages bpo answer [sv]"
+
+
+def test_naming_both_subjects_answers_both(small_knowledge, dispatcher):
+    tracker = make_tracker("ask_pay", entities=[subject("bpo"), subject("call_center")],
+                           language_scores=scores("id"), slots={"subject": "bpo"})
+    events = ActionAnswer(small_knowledge).run(dispatcher, tracker, {})
+    assert _slots(events)["subject"] == "both"
+    assert _texts(dispatcher)[0] == (
+        "**subject_bpo [id]:** pay bpo answer [id]\n\n**subject_call_center [id]:** pay call_center answer [id]"
+    )
+
+
+def test_field_aspect_sets_subject_both_and_shows_disagreement(small_knowledge, dispatcher):
+    tracker = make_tracker("ask_difference", language_scores=scores("en"))
+    assert _slots(ActionAnswer(small_knowledge).run(dispatcher, tracker, {}))["subject"] == "both"
+    dispatcher.messages.clear()
+    tracker = make_tracker("ask_location", entities=[subject("bpo")], language_scores=scores("en"))
+    ActionAnswer(small_knowledge).run(dispatcher, tracker, {})
+    assert _texts(dispatcher)[0].endswith("disagreement_label [en]: they disagree [en]")
+
+
+def test_button_payload_without_language_scores_keeps_language(small_knowledge, dispatcher):
+    tracker = make_tracker("ask_pay", "/ask_pay", [subject("bpo")], slots={"language": "fi"})
+    assert _slots(ActionAnswer(small_knowledge).run(dispatcher, tracker, {}))["language"] == "fi"
+
+
+@pytest.mark.parametrize("intent", ["greet", "goodbye", "thank", "bot_challenge"])
+def test_small_talk_answers_in_the_users_language_and_keeps_context(small_knowledge, dispatcher, intent):
+    tracker = make_tracker(intent, language_scores=scores("sk"), slots={"aspect": "pay", "subject": "bpo"})
+    events = ActionSmallTalk(small_knowledge).run(dispatcher, tracker, {})
+    assert _texts(dispatcher) == [f"{intent} [sk]"]
+    assert _slots(events) == {"language": "sk"}
+
+
+def test_capabilities_lists_every_topic_with_buttons(small_knowledge, dispatcher):
+    tracker = make_tracker("ask_capabilities", language_scores=scores("sv"))
+    ActionSmallTalk(small_knowledge).run(dispatcher, tracker, {})
+    message = dispatcher.messages[0]
+    assert message["text"].startswith("capabilities_intro [sv]")
+    assert "kpo label [sv]" in message["text"]
+    assert message["buttons"][0] == {"title": "definition label [sv]", "payload": "/ask_definition"}
+
+
+@pytest.mark.parametrize("action, phrase", [(ActionOutOfScope, "out_of_scope"), (ActionClarify, "fallback")])
+def test_off_topic_and_unclear_turns_leave_the_aspect(small_knowledge, dispatcher, action, phrase):
+    tracker = make_tracker("out_of_scope", language_scores=scores("id"),
+                           slots={"aspect": "skills", "language": "en"})
+    events = action(small_knowledge).run(dispatcher, tracker, {})
+    assert _texts(dispatcher) == [f"{phrase} [id]"]
+    assert _slots(events) == {"language": "id"}
+
+
+def test_set_language_switches_and_sticks(small_knowledge, dispatcher):
+    tracker = make_tracker("set_language", "answer in Finnish", [{"entity": "target_language", "value": "fi"}],
+                           language_scores=scores("en"), slots={"language": "en"})
+    events = ActionSetLanguage(small_knowledge).run(dispatcher, tracker, {})
+    assert _texts(dispatcher) == ["language_switched [fi]"]
+    assert _slots(events) == {"language": "fi", "language_pinned": "fi"}
+
+    dispatcher.messages.clear()
+    tracker = make_tracker("ask_pay", "How are BPO agents paid?", [subject("bpo")],
+                           language_scores=scores("en"), slots={"language": "fi", "language_pinned": "fi"})
+    assert _slots(ActionAnswer(small_knowledge).run(dispatcher, tracker, {}))["language"] == "fi"

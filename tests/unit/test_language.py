@@ -1,0 +1,59 @@
+"""Language detection per message, and when a message may switch the conversation's language."""
+from __future__ import annotations
+
+import pytest
+
+from faq.language import choose_language, detect, language_text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("What's the difference between BPO and a call center?", "en"),
+        ("Aké zručnosti potrebujem do call centra?", "sk"),
+        ("Apa kelebihan BPO?", "id"),
+        ("Vad är fördelarna med ett callcenter?", "sv"),
+        ("Mitä puhelinkeskus tekee?", "fi"),
+        ("Čo je BPO?", "sk"),
+        ("Milloin BPO sai alkunsa?", "fi"),
+    ],
+)
+def test_first_message_sets_the_language(text, expected):
+    assert choose_language(detect(text), previous=None) == expected
+
+
+@pytest.mark.parametrize(
+    "text, previous",
+    [
+        ("and for BPO?", "sv"),
+        ("BPO?", "fi"),
+        ("call center", "sk"),
+        ("ok", "id"),
+        ("👍", "fi"),
+        ("", "sv"),
+    ],
+)
+def test_short_follow_ups_keep_the_conversation_language(text, previous):
+    assert choose_language(detect(text), previous=previous) == previous
+
+
+@pytest.mark.parametrize(
+    "text, previous, expected",
+    [
+        ("och nackdelarna?", "en", "sv"),
+        ("Mitä puhelinkeskus tekee?", "en", "fi"),
+        ("What skills do call center agents need?", "sk", "en"),
+        ("Apa saja jenis call center?", "sv", "id"),
+    ],
+)
+def test_a_clear_message_in_another_language_switches(text, previous, expected):
+    assert choose_language(detect(text), previous=previous) == expected
+
+
+def test_domain_terms_do_not_count_as_english():
+    assert language_text("Apa saja jenis call center dan BPO?") == "Apa saja jenis dan ?"
+
+
+def test_no_letters_means_no_scores():
+    assert detect("?!? 123") == []
+    assert choose_language([], previous=None) == "en"
