@@ -49,13 +49,21 @@ class Lexicon:
             return self.phrases[candidate]
         if len(candidate) < self.min_prefix:
             return None
+        candidate_words = candidate.split()
         best, best_score = None, self.min_similarity
-        for phrase in self._by_length.get(len(candidate.split()), ()):
+        for phrase in self._by_length.get(len(candidate_words), ()):
             # Inflected forms extend the stem: "puhelinkeskuksessa" starts with "puhelinkesku".
-            stem = phrase[: max(self.min_prefix, len(phrase) - 2)]
-            if len(phrase) >= self.min_prefix and candidate.startswith(stem):
-                return self.phrases[phrase]
+            if len(candidate_words) == 1 and len(phrase) >= self.min_prefix:
+                if candidate.startswith(phrase[: max(self.min_prefix, len(phrase) - 2)]):
+                    return self.phrases[phrase]
             if abs(len(phrase) - len(candidate)) > 2 or phrase[0] != candidate[0]:
+                continue
+            # Short words ("bpo", "n" in "bpo:n") carry the meaning: they must match exactly,
+            # or "BPO on" would pass for "BPO:n".
+            if any(
+                len(word) < self.min_prefix and word != typed
+                for word, typed in zip(phrase.split(), candidate_words)
+            ):
                 continue
             score = SequenceMatcher(None, candidate, phrase).ratio()
             if score > best_score:
@@ -126,7 +134,10 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
             if value in values:
                 phrases[" ".join(words(surface))] = (values[value], value)
         for value, entity in values.items():
-            phrases.setdefault(" ".join(words(value.replace("_", " "))), (entity, value))
+            # The value itself is a surface form too ("call center"), unless it is a bare code
+            # like "en", which is also a common Finnish word.
+            if len(value) >= 3:
+                phrases.setdefault(" ".join(words(value.replace("_", " "))), (entity, value))
         phrases.pop("", None)
         self.lexicon = Lexicon(phrases, self._config["min_similarity"], self._config["min_prefix"])
         with self._model_storage.write_to(self._resource) as directory:

@@ -1,0 +1,117 @@
+"""Fixtures that need the trained model: the NLU agent and a live stack on loopback."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.conftest import PROJECT
+
+MODEL = PROJECT / "models" / "bpo-faq.tar.gz"
+STACK_TOKEN = "integration-test-token"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` first (make test does).")
+    return MODEL
+
+
+@pytest.fixture(scope="session")
+def nlu_agent(trained_model):
+    from rasa.core.agent import Agent
+
+    return Agent.load(str(trained_model))
+
+
+@pytest.fixture(scope="session")
+def parse(nlu_agent):
+    loop = asyncio.new_event_loop()
+
+    def _parse(text: str) -> dict:
+        return loop.run_until_complete(nlu_agent.parse_message(text))
+
+    yield _parse
+    loop.close()
+
+
+class Stack:
+    """Rasa and the action server started with scripts/run.sh, as `make run` does."""
+
+    def __init__(self, tmp: Path, model: Path) -> None:
+        self.rasa_port = _free_port()
+        self.action_port = _free_port()
+        self.url = f"http://127.0.0.1:{self.rasa_port}"
+        self.token = STACK_TOKEN
+        self.log = tmp / "stack.log"
+        self.env = {
+            **os.environ,
+            "RASA_TELEMETRY_ENABLED": "false",
+            "PYTHONPATH": str(PROJECT),
+            "RASA_HOST": "127.0.0.1",
+            "RASA_PORT": str(self.rasa_port),
+            "ACTION_HOST": "127.0.0.1",
+            "ACTION_PORT": str(self.action_port),
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+            "TRACKER_DB": str(tmp / "tracker.db"),
+            "RASA_API_TOKEN": self.token,
+            "RASA_MODEL": str(model),
+        }
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 180.0) -> None:
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [str(PROJECT / "scripts" / "run.sh")], cwd=PROJECT, env=self.env,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"stack exited early:\n{self.log.read_text()[-3000:]}")
+            if self._ready():
+                return
+            time.sleep(1)
+        self.stop()
+        raise RuntimeError(f"stack not ready in {timeout}s:\n{self.log.read_text()[-3000:]}")
+
+    def _ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url}/status?token={self.token}", timeout=2) as response:
+                rasa_ok = response.status == 200
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.action_port}/health", timeout=2) as response:
+                return rasa_ok and response.status == 200
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+@pytest.fixture(scope="session")
+def stack(trained_model, tmp_path_factory) -> Iterator[Stack]:
+    running = Stack(tmp_path_factory.mktemp("stack"), trained_model)
+    running.start()
+    yield running
+    running.stop()
