@@ -37,7 +37,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements.lock
 
 install: $(VENV)/.installed ## Create .venv (Python 3.10) with every pinned dependency
 
-$(MODEL_STAMP): $(VENV)/.installed $(TRAINING_INPUTS) nlu_components/*.py
+$(MODEL_STAMP): $(VENV)/.installed $(TRAINING_INPUTS) nlu_components/*.py faq/*.py
 	$(RASA) train --fixed-model-name bpo-faq --out models
 	@touch $@
 

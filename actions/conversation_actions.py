@@ -1,6 +1,7 @@
 """Actions for everything that is not a knowledge answer: small talk, off-topic, unclear."""
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -23,8 +24,9 @@ SMALL_TALK_PHRASES = {
 }
 
 
-class _PhraseAction(Action):
-    """Base for actions that reply with one of the assistant's phrases."""
+class _PhraseAction(Action, ABC):
+    """Base for actions that reply with one of the assistant's phrases (abstract, so the
+    SDK does not register it)."""
 
     def __init__(self, knowledge: Optional[KnowledgeBase] = None) -> None:
         self._knowledge = knowledge
@@ -33,11 +35,12 @@ class _PhraseAction(Action):
     def knowledge(self) -> KnowledgeBase:
         return self._knowledge or shared_knowledge()
 
-    def name(self) -> Text:  # pragma: no cover - every subclass names itself
-        raise NotImplementedError
+    @abstractmethod
+    def name(self) -> Text:
+        """The action's name in domain.yml."""
 
     def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> None:
-        raise NotImplementedError
+        """Sends this action's reply; subclasses that only reply override this, not `run`."""
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]

@@ -6,12 +6,14 @@ that call from the detector's confidence values.
 """
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional, Sequence
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from faq.text import strip_invisible
+from faq.text import strip_invisible, words
 
 SUPPORTED_LANGUAGES = ("en", "sk", "id", "sv", "fi")
 DEFAULT_LANGUAGE = "en"
@@ -59,6 +61,57 @@ def detect(text: str) -> list[LanguageScore]:
         LanguageScore(value.language.iso_code_639_1.name.lower(), round(value.value, 4))
         for value in values
     ]
+
+
+class VocabularyModel:
+    """Which language the words of a message belong to, learned from example sentences.
+
+    Statistical detectors need more text than "Tell me a joke" or "Hej" to be sure; the
+    assistant's own training data knows these words. The model is a naive Bayes over folded
+    words, and only words it has seen count, so it is silent on unknown vocabulary.
+    """
+
+    def __init__(self, counts: Optional[Dict[str, Dict[str, int]]] = None) -> None:
+        self.counts: Dict[str, Dict[str, int]] = counts or {}
+        self.totals = {lang: sum(c.values()) for lang, c in self.counts.items()}
+
+    @classmethod
+    def fit(cls, examples: Iterable[Tuple[str, str]]) -> "VocabularyModel":
+        counts: Dict[str, Counter] = defaultdict(Counter)
+        for text, language in examples:
+            counts[language].update(words(language_text(text)))
+        return cls({lang: dict(c) for lang, c in counts.items()})
+
+    def scores(self, text: str) -> List[LanguageScore]:
+        known = [word for word in words(language_text(text)) if any(word in c for c in self.counts.values())]
+        if not known or not self.counts:
+            return []
+        log_probs = {
+            lang: sum(math.log((c.get(word, 0) + 0.1) / (self.totals[lang] + 0.1 * len(c))) for word in known)
+            for lang, c in self.counts.items()
+        }
+        top = max(log_probs.values())
+        exp = {lang: math.exp(value - top) for lang, value in log_probs.items()}
+        total = sum(exp.values())
+        return sorted(
+            (LanguageScore(lang, round(value / total, 4)) for lang, value in exp.items()),
+            key=lambda score: -score.confidence,
+        )
+
+
+def combine(*rankings: Sequence[LanguageScore]) -> List[LanguageScore]:
+    """The average of several detectors' confidences, best first; empty rankings abstain."""
+    voting = [ranking for ranking in rankings if ranking]
+    if not voting:
+        return []
+    totals: Dict[str, float] = defaultdict(float)
+    for ranking in voting:
+        for score in ranking:
+            totals[score.code] += score.confidence / len(voting)
+    return sorted(
+        (LanguageScore(code, round(value, 4)) for code, value in totals.items()),
+        key=lambda score: -score.confidence,
+    )
 
 
 def choose_language(scores: Sequence[LanguageScore], previous: Optional[str]) -> str:

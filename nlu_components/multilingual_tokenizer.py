@@ -3,7 +3,7 @@
 spaCy's trained pipelines cannot be installed here, and one pipeline serves one language
 anyway, so this component builds spaCy's blank pipelines for the five languages from
 spaCy's own language data, adds lookup lemmatizers where spacy-lookups-data has tables
-(en, id, sv), and picks the pipeline per message after detecting its language.
+(en, id, sv), and picks the pipeline per message by the language LanguageIdentifier found.
 
 Lemmas are folded (lower-case, no diacritics) so "výhody", "Vyhody" and "vyhody" share
 features: users often type Slovak, Swedish and Finnish without diacritics.
@@ -19,10 +19,9 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from faq import language as languages
+from nlu_components.language_identifier import LANGUAGE_SCORES
 from faq.text import fold, strip_invisible
 
-# Output property holding the detector's scores, read by the actions from `latest_message`.
-LANGUAGE_SCORES = "language_scores"
 _LEMMA_TABLE_LANGUAGES = {"en", "id", "sv"}
 
 
@@ -57,22 +56,10 @@ class MultilingualSpacyTokenizer(Tokenizer):
         # training), so only packages whose module and distribution names agree can be listed.
         return ["spacy"]
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if isinstance(text, str):
-                scores = languages.detect(text)
-                message.set(
-                    LANGUAGE_SCORES,
-                    [{"language": s.code, "confidence": s.confidence} for s in scores],
-                    add_to_output=True,
-                )
-        return super().process(messages)
-
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         text = strip_invisible(message.get(attribute) or "")
         scores = message.get(LANGUAGE_SCORES)
-        if scores is None:  # training examples are not run through `process`
+        if scores is None:  # no LanguageIdentifier ran before this tokenizer
             detected = languages.detect(text)
             language = detected[0].code if detected else languages.DEFAULT_LANGUAGE
         else:

@@ -23,7 +23,8 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-"$BIN/python" -m rasa_sdk --actions actions --host "$ACTION_HOST" --port "$ACTION_PORT" &
+# rasa_sdk has no --host flag; it binds to SANIC_HOST.
+SANIC_HOST="$ACTION_HOST" "$BIN/python" -m rasa_sdk --actions actions --port "$ACTION_PORT" &
 pids+=($!)
 
 api_args=()

@@ -1,0 +1,102 @@
+"""Detects the language of each message for the tokenizer and the actions.
+
+Combines a statistical detector (lingua, restricted to the five languages) with a
+vocabulary model learned from the training data, which knows the short, domain-specific
+phrases ("Hej", "Tell me a joke", "Čo je KPO?") that statistical detectors get wrong.
+Training examples are labelled by lingua where it is confident, then the vocabulary model
+is fit on them. The result is added to the parse data as `language_scores`; the actions
+decide, with the conversation's language, which language to answer in.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+import rasa.shared.utils.io
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from faq import language as languages
+
+LANGUAGE_SCORES = "language_scores"
+VOCABULARY_FILE = "vocabulary.json"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
+class LanguageIdentifier(GraphComponent):
+    """Adds `language_scores` (best first) to every message."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # lingua confidence a training example needs to label the vocabulary model.
+        return {"label_confidence": 0.8}
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        vocabulary: languages.VocabularyModel | None = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.vocabulary = vocabulary or languages.VocabularyModel()
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LanguageIdentifier":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        labelled = []
+        for example in training_data.intent_examples:
+            text = example.get(TEXT) or ""
+            detected = languages.detect(text)
+            if detected and detected[0].confidence >= self._config["label_confidence"]:
+                labelled.append((text, detected[0].code))
+        self.vocabulary = languages.VocabularyModel.fit(labelled)
+        with self._model_storage.write_to(self._resource) as directory:
+            rasa.shared.utils.io.dump_obj_as_json_to_file(directory / VOCABULARY_FILE, self.vocabulary.counts)
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LanguageIdentifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                counts = rasa.shared.utils.io.read_json_file(directory / VOCABULARY_FILE)
+        except (ValueError, FileNotFoundError):
+            counts = {}
+        return cls(config, model_storage, resource, languages.VocabularyModel(counts))
+
+    def identify(self, text: str) -> List[Dict[str, Any]]:
+        scores = languages.combine(languages.detect(text), self.vocabulary.scores(text))
+        return [{"language": s.code, "confidence": s.confidence} for s in scores]
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for example in training_data.training_examples:
+            if isinstance(example.get(TEXT), str):
+                example.set(LANGUAGE_SCORES, self.identify(example.get(TEXT)))
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if isinstance(message.get(TEXT), str):
+                message.set(LANGUAGE_SCORES, self.identify(message.get(TEXT)), add_to_output=True)
+        return messages
