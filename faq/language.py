@@ -82,6 +82,12 @@ class VocabularyModel:
             counts[language].update(words(language_text(text)))
         return cls({lang: dict(c) for lang, c in counts.items()})
 
+    def knows_any_word(self, text: str) -> bool:
+        """Whether a message shares any word with the training data (domain terms count)."""
+        if _DOMAIN_TERMS.search(text):
+            return True
+        return any(any(word in c for c in self.counts.values()) for word in words(text))
+
     def scores(self, text: str) -> List[LanguageScore]:
         known = [word for word in words(language_text(text)) if any(word in c for c in self.counts.values())]
         if not known or not self.counts:

@@ -23,6 +23,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from faq import language as languages
 
 LANGUAGE_SCORES = "language_scores"
+# Whether the message shares a word with the training data; UnknownWordsFallback reads it.
+KNOWN_VOCABULARY = "known_vocabulary"
 VOCABULARY_FILE = "vocabulary.json"
 
 
@@ -97,6 +99,8 @@ class LanguageIdentifier(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if isinstance(message.get(TEXT), str):
-                message.set(LANGUAGE_SCORES, self.identify(message.get(TEXT)), add_to_output=True)
+            text = message.get(TEXT)
+            if isinstance(text, str):
+                message.set(LANGUAGE_SCORES, self.identify(text), add_to_output=True)
+                message.set(KNOWN_VOCABULARY, self.vocabulary.knows_any_word(text))
         return messages
