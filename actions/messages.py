@@ -21,11 +21,16 @@ def answer_text(answer: Answer, knowledge: KnowledgeBase) -> str:
         paragraphs = [answer.parts[0].text]
     else:
         paragraphs = [
-            f"**{knowledge.subject_name(part.subject, language)}:** {part.text}" for part in answer.parts
+            f"**{_capitalized(knowledge.subject_name(part.subject, language))}:** {part.text}"
+            for part in answer.parts
         ]
     if answer.disagreement:
         paragraphs.append(f"{knowledge.phrase('disagreement_label', language)}: {answer.disagreement}")
     return "\n\n".join(paragraphs)
+
+
+def _capitalized(name: str) -> str:
+    return name[:1].upper() + name[1:]
 
 
 def source_names(sources: Sequence[Source], knowledge: KnowledgeBase, language: str) -> List[str]:

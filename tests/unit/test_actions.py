@@ -66,7 +66,7 @@ def test_naming_both_subjects_answers_both(small_knowledge, dispatcher):
     events = ActionAnswer(small_knowledge).run(dispatcher, tracker, {})
     assert _slots(events)["subject"] == "both"
     assert _texts(dispatcher)[0] == (
-        "**subject_bpo [id]:** pay bpo answer [id]\n\n**subject_call_center [id]:** pay call_center answer [id]"
+        "**Subject_bpo [id]:** pay bpo answer [id]\n\n**Subject_call_center [id]:** pay call_center answer [id]"
     )
 
 

@@ -1,0 +1,79 @@
+"""Per-channel rendering of the assistant's messages, in one place.
+
+Input is what Rasa's channels emit for one turn: a list of message dicts with `text`,
+`buttons` (title/payload) and `custom` (`{"sources": [...]}`, `{"table": {...}}`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Sequence
+
+Button = Dict[str, str]
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+@dataclass
+class TerminalView:
+    """What a terminal shows for one turn, and the buttons the user can pick by number."""
+
+    text: str
+    buttons: List[Button] = field(default_factory=list)
+
+
+def table_lines(table: Dict[str, Any], max_cell: int = 48) -> List[str]:
+    """A table as aligned plain-text lines; long cells are wrapped within their column."""
+    import textwrap
+
+    columns = [str(c) for c in table.get("columns", [])]
+    rows = [[str(cell) for cell in row] for row in table.get("rows", [])]
+    if not columns:
+        return []
+    wrapped = [[textwrap.wrap(cell, max_cell) or [""] for cell in row] for row in [columns] + rows]
+    widths = [
+        max(len(line) for row in wrapped for line in (row[i] if i < len(row) else [""]))
+        for i in range(len(columns))
+    ]
+    lines: List[str] = []
+    for index, row in enumerate(wrapped):
+        height = max(len(cell) for cell in row)
+        for depth in range(height):
+            parts = [
+                (row[i][depth] if i < len(row) and depth < len(row[i]) else "").ljust(widths[i])
+                for i in range(len(columns))
+            ]
+            lines.append(" | ".join(parts).rstrip())
+        if index == 0:
+            lines.append("-+-".join("-" * width for width in widths))
+    return lines
+
+
+def render_terminal(messages: Sequence[Dict[str, Any]], bold: bool = False) -> TerminalView:
+    """Plain text for `make shell`: text, aligned tables, numbered buttons.
+
+    Sources arrive twice (a short text line and a `sources` payload); the line is enough here.
+    """
+    lines: List[str] = []
+    buttons: List[Button] = []
+    for message in messages:
+        text = message.get("text")
+        if text:
+            lines.append(_BOLD.sub(r"\033[1m\1\033[0m" if bold else r"\1", text))
+        custom = message.get("custom") or {}
+        if isinstance(custom, dict) and isinstance(custom.get("table"), dict):
+            lines.extend(table_lines(custom["table"]))
+        for button in message.get("buttons") or []:
+            buttons.append(button)
+            lines.append(f"  {len(buttons)}. {button.get('title', '')}")
+    return TerminalView("\n".join(lines), buttons)
+
+
+def pick_button(typed: str, buttons: Sequence[Button]) -> Button | None:
+    """The button a typed number ("2") or label ("pay") refers to, if any."""
+    choice = typed.strip()
+    if choice.isdigit() and 1 <= int(choice) <= len(buttons):
+        return buttons[int(choice) - 1]
+    for button in buttons:
+        if choice.casefold() == str(button.get("title", "")).casefold():
+            return button
+    return None

@@ -1,0 +1,39 @@
+"""Terminal rendering: text, aligned tables, numbered buttons picked by number or label."""
+from __future__ import annotations
+
+from channels.rendering import pick_button, render_terminal, table_lines
+
+BUTTONS = [{"title": "Pay", "payload": "/ask_pay"}, {"title": "Skills & hiring", "payload": "/ask_skills"}]
+
+
+def test_buttons_become_a_numbered_list_and_sources_a_single_line():
+    view = render_terminal([
+        {"text": "**BPO:** an answer"},
+        {"text": "Sources: the English article"},
+        {"custom": {"sources": [{"id": "article_en", "title": "Call centers and BPOs"}]}},
+        {"text": "You could also ask about:", "buttons": BUTTONS},
+    ])
+    assert view.text.splitlines() == [
+        "BPO: an answer", "Sources: the English article", "You could also ask about:",
+        "  1. Pay", "  2. Skills & hiring",
+    ]
+    assert view.buttons == BUTTONS
+
+
+def test_a_button_is_picked_by_number_or_label():
+    assert pick_button("2", BUTTONS)["payload"] == "/ask_skills"
+    assert pick_button(" skills & HIRING ", BUTTONS)["payload"] == "/ask_skills"
+    assert pick_button("3", BUTTONS) is None
+    assert pick_button("what is BPO?", BUTTONS) is None
+
+
+def test_tables_are_aligned_plain_text():
+    lines = table_lines({"columns": ["Aspect", "BPO", "Call center"],
+                         "rows": [["Pay", "salary", "per call"], ["Skills", "specialist", "communication"]]})
+    assert lines == [
+        "Aspect | BPO        | Call center",
+        "-------+------------+--------------",
+        "Pay    | salary     | per call",
+        "Skills | specialist | communication",
+    ]
+    assert len({line.index("|") for line in lines if "|" in line}) == 1
