@@ -18,6 +18,9 @@ export ACTION_HOST ?= 127.0.0.1
 export ACTION_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://$(ACTION_HOST):$(ACTION_PORT)/webhook
 export TRACKER_DB ?= $(CURDIR)/var/tracker.db
+export WIDGET_HOST ?= 127.0.0.1
+export WIDGET_PORT ?= 8080
+export WIDGET_ORIGINS ?= http://$(WIDGET_HOST):$(WIDGET_PORT),http://localhost:$(WIDGET_PORT)
 export RASA_API_TOKEN ?=
 export RASA_MODEL ?=
 
@@ -35,7 +38,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements.lock
 	$(PYTHON) -m pip install --quiet -r requirements.txt -r requirements-dev.txt -c requirements.lock
 	@touch $@
 
-install: $(VENV)/.installed ## Create .venv (Python 3.10) with every pinned dependency
+WIDGET_VENDOR := widget/public/vendor/socket.io.min.js
+
+$(WIDGET_VENDOR): widget/package.json widget/package-lock.json
+	cd widget && npm ci --no-audit --no-fund --silent
+	mkdir -p $(dir $@) && cp widget/node_modules/socket.io-client/dist/socket.io.min.js $@
+
+install: $(VENV)/.installed $(WIDGET_VENDOR) ## Create .venv (Python 3.10) and the widget's npm packages, all pinned
 
 $(MODEL_STAMP): $(VENV)/.installed $(TRAINING_INPUTS) nlu_components/*.py faq/*.py
 	$(RASA) train --fixed-model-name bpo-faq --out models
@@ -43,7 +52,7 @@ $(MODEL_STAMP): $(VENV)/.installed $(TRAINING_INPUTS) nlu_components/*.py faq/*.
 
 train: $(MODEL_STAMP) ## Train the model when its data, domain or config changed
 
-run: install train ## Serve Rasa (5005, REST) and the action server (5055) on 127.0.0.1
+run: install train ## Serve Rasa (5005), the action server (5055) and the widget page (8080) on 127.0.0.1
 	@scripts/run.sh
 
 shell: install train ## Chat in the terminal (rasa shell) with the action server

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Starts the action server and Rasa in the foreground; Ctrl-C or SIGTERM stops both.
-#   scripts/run.sh          Rasa with the REST channel on $RASA_HOST:$RASA_PORT
-#   scripts/run.sh shell    the same, with a terminal chat (channels/terminal.py) in front
+# Starts the assistant in the foreground; Ctrl-C or SIGTERM stops everything it started.
+#   scripts/run.sh          action server, Rasa (REST + widget socket.io) and the widget page
+#   scripts/run.sh shell    action server and Rasa, with a terminal chat (channels/terminal.py)
 # Settings come from the environment (see .env.example); the Makefile sets the defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,23 +27,25 @@ trap stop INT TERM EXIT
 SANIC_HOST="$ACTION_HOST" "$BIN/python" -m rasa_sdk --actions actions --port "$ACTION_PORT" &
 pids+=($!)
 
-api_args=()
+rasa_args=(--model "$model" --endpoints endpoints.yml --credentials credentials.yml
+           --interface "$RASA_HOST" --port "$RASA_PORT")
 if [ -n "${RASA_API_TOKEN:-}" ]; then
-  api_args=(--enable-api --auth-token "$RASA_API_TOKEN")
+  rasa_args+=(--enable-api --auth-token "$RASA_API_TOKEN")
 fi
-
-"$BIN/rasa" run --model "$model" --endpoints endpoints.yml --credentials credentials.yml \
-  --interface "$RASA_HOST" --port "$RASA_PORT" "${api_args[@]}" &
+# HTTP CORS for the widget's origins (socket.io checks origins itself, see credentials.yml).
+IFS=',' read -r -a cors_origins <<< "${WIDGET_ORIGINS:-}"
+if [ "${#cors_origins[@]}" -gt 0 ]; then
+  rasa_args+=(--cors "${cors_origins[@]}")
+fi
+"$BIN/rasa" run "${rasa_args[@]}" &
 pids+=($!)
 
 if [ "$mode" = shell ]; then
-  # The terminal client renders tables, numbered buttons and sources for a terminal
-  # (channels/terminal.py); it talks to Rasa's REST channel once the model is loaded.
   echo "Loading the model..."
   "$BIN/python" - "$RASA_HOST" "$RASA_PORT" <<'WAIT'
 import sys, time, urllib.request
 url = f"http://{sys.argv[1]}:{sys.argv[2]}/"
-for _ in range(300):
+for _ in range(600):
     try:
         urllib.request.urlopen(url, timeout=2)
         sys.exit(0)
@@ -53,6 +55,9 @@ sys.exit("Rasa did not start")
 WAIT
   "$BIN/python" -m channels.terminal --url "http://$RASA_HOST:$RASA_PORT"
 else
-  echo "Serving $model: Rasa on http://$RASA_HOST:$RASA_PORT, actions on http://$ACTION_HOST:$ACTION_PORT (Ctrl-C stops)"
+  "$BIN/python" -m http.server "$WIDGET_PORT" --bind "$WIDGET_HOST" --directory widget/public >/dev/null 2>&1 &
+  pids+=($!)
+  echo "Serving $model: Rasa http://$RASA_HOST:$RASA_PORT, actions http://$ACTION_HOST:$ACTION_PORT," \
+       "widget http://$WIDGET_HOST:$WIDGET_PORT (Ctrl-C stops)"
   wait -n "${pids[@]}"
 fi

@@ -56,7 +56,9 @@ class Stack:
     def __init__(self, tmp: Path, model: Path) -> None:
         self.rasa_port = _free_port()
         self.action_port = _free_port()
+        self.widget_port = _free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
+        self.widget_url = f"http://127.0.0.1:{self.widget_port}"
         self.token = STACK_TOKEN
         self.log = tmp / "stack.log"
         self.env = {
@@ -69,6 +71,9 @@ class Stack:
             "ACTION_PORT": str(self.action_port),
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
             "TRACKER_DB": str(tmp / "tracker.db"),
+            "WIDGET_HOST": "127.0.0.1",
+            "WIDGET_PORT": str(self.widget_port),
+            "WIDGET_ORIGINS": f"http://127.0.0.1:{self.widget_port}",
             "RASA_API_TOKEN": self.token,
             "RASA_MODEL": str(model),
         }

@@ -1,0 +1,104 @@
+"""The website widget's channel: Rasa's socket.io channel with three changes.
+
+1. Each bot message goes to the browser whole (text, buttons and custom payload in one
+   event), so the widget can render a citation or a table with the text it belongs to.
+   Rasa's own output splits them, and its `send_custom_json` cannot send `{"sources": ...}`.
+2. Only the configured origins may connect (Rasa creates the socket.io server with origin
+   checks switched off).
+3. Messages are validated before they reach Rasa: a missing or non-text message, or a
+   session id that is not a long random token, is answered with an error event, not a crash.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from sanic import Blueprint
+
+logger = logging.getLogger(__name__)
+
+# Session ids are the browser's random token (crypto.randomUUID without dashes or longer).
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
+ERROR_EVENT = "error_message"
+
+
+class WidgetOutput(SocketIOOutput):
+    """Sends each bot message as one event, with everything the widget needs to render it."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        event = {
+            key: message[key]
+            for key in ("text", "buttons", "quick_replies", "image", "attachment", "custom")
+            if message.get(key)
+        }
+        if event:
+            await self._send_message(recipient_id, event)
+
+
+class WidgetSocketIOInput(SocketIOInput):
+    """socket.io input for the widget (see the module docstring)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WidgetSocketIOInput":
+        credentials = credentials or {}
+        channel = super().from_credentials(credentials)
+        origins = credentials.get("cors_allowed_origins") or []
+        if isinstance(origins, str):
+            origins = [origin.strip() for origin in origins.split(",") if origin.strip()]
+        channel.cors_allowed_origins = list(origins)
+        return channel  # type: ignore[return-value]
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = super().blueprint(on_new_message)
+        sio = self.sio
+        assert sio is not None
+        # An empty list switches engine.io's origin check off; None means "same origin only".
+        sio.eio.cors_allowed_origins = getattr(self, "cors_allowed_origins", None) or None
+
+        async def handle_message(sid: Text, data: Any) -> None:
+            problem = self._problem_with(data)
+            if problem:
+                await sio.emit(ERROR_EVENT, {"error": problem}, room=sid)
+                return
+            sender_id = data["session_id"] if self.session_persistence else sid
+            metadata = data.get(self.metadata_key) or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            await on_new_message(
+                UserMessage(
+                    data["message"],
+                    WidgetOutput(sio, self.bot_message_evt),
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=metadata if isinstance(metadata, dict) else {},
+                )
+            )
+
+        # Replaces Rasa's handler for the same event with the validating one above.
+        sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
+        return webhook
+
+    def _problem_with(self, data: Any) -> Optional[str]:
+        if not isinstance(data, dict):
+            return "expected an object with 'message' and 'session_id'"
+        if not isinstance(data.get("message"), str):
+            return "'message' must be text"
+        if self.session_persistence and not SESSION_ID.match(str(data.get("session_id") or "")):
+            return "'session_id' must be a random token of 32 to 128 letters, digits, '-' or '_'"
+        return None
+
