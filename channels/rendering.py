@@ -77,3 +77,60 @@ def pick_button(typed: str, buttons: Sequence[Button]) -> Button | None:
         if choice.casefold() == str(button.get("title", "")).casefold():
             return button
     return None
+
+
+def _slack_escape(text: str) -> str:
+    """Slack mrkdwn needs &, < and > escaped; ** bold becomes * bold."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BOLD.sub(r"*\1*", escaped)
+
+
+def slack_message(message: Dict[str, Any]) -> Dict[str, Any]:
+    """One bot message as `chat.postMessage` arguments: mrkdwn text and Block Kit blocks.
+
+    Text becomes a section, a table one section per row (label in bold, cells as fields),
+    sources a context line, buttons an actions block whose values are the payloads.
+    """
+    blocks: List[Dict[str, Any]] = []
+    fallback: List[str] = []
+    custom = message.get("custom") if isinstance(message.get("custom"), dict) else {}
+    text = message.get("text") or ""
+    if text and not custom.get("sources"):
+        fallback.append(text)
+        for paragraph in [p for p in text.split("\n\n") if p.strip()]:
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(paragraph)[:3000]}})
+    table = custom.get("table")
+    if isinstance(table, dict) and table.get("columns"):
+        columns = [str(c) for c in table["columns"]]
+        fallback.append("\n".join(table_lines(table)))
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "*" + " | ".join(map(_slack_escape, columns)) + "*"}})
+        for row in table.get("rows", []):
+            cells = [str(cell) for cell in row]
+            blocks.append({
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": f"*{_slack_escape(cells[0])}*"},
+                "fields": [
+                    {"type": "mrkdwn", "text": f"*{_slack_escape(columns[i])}:* {_slack_escape(cell)}"[:2000]}
+                    for i, cell in enumerate(cells[1:10], start=1)
+                ],
+            })
+    sources = custom.get("sources")
+    if isinstance(sources, list) and sources:
+        label = text.split(":", 1)[0] if ":" in text else "Sources"
+        titles = [f"{s.get('title')} ({str(s.get('language') or '').upper()})".replace(" ()", "") for s in sources]
+        fallback.append(f"{label}: {'; '.join(titles)}")
+        blocks.append({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": _slack_escape(f"{label}: {' · '.join(titles)}")[:3000]}
+        ]})
+    buttons = message.get("buttons") or []
+    if buttons:
+        blocks.append({"type": "actions", "elements": [
+            {
+                "type": "button",
+                "action_id": f"faq_button_{index}",
+                "text": {"type": "plain_text", "text": str(button.get("title", ""))[:75]},
+                "value": str(button.get("payload", ""))[:2000],
+            }
+            for index, button in enumerate(buttons[:25])
+        ]})
+    return {"text": "\n".join(fallback)[:3000] or " ", "blocks": blocks}

@@ -27,7 +27,19 @@ trap stop INT TERM EXIT
 SANIC_HOST="$ACTION_HOST" "$BIN/python" -m rasa_sdk --actions actions --port "$ACTION_PORT" &
 pids+=($!)
 
-rasa_args=(--model "$model" --endpoints endpoints.yml --credentials credentials.yml
+# Slack is enabled by its two secrets in the environment; one without the other is an error.
+credentials=credentials.yml
+if [ -n "${SLACK_BOT_TOKEN:-}" ] || [ -n "${SLACK_SIGNING_SECRET:-}" ]; then
+  if [ -z "${SLACK_BOT_TOKEN:-}" ] || [ -z "${SLACK_SIGNING_SECRET:-}" ]; then
+    echo "Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see .env.example)." >&2
+    exit 1
+  fi
+  export SLACK_API_URL=${SLACK_API_URL:-https://slack.com/api/}
+  credentials=$(dirname "$TRACKER_DB")/credentials.generated.yml
+  cat credentials.yml slack/credentials.yml > "$credentials"
+fi
+
+rasa_args=(--model "$model" --endpoints endpoints.yml --credentials "$credentials"
            --interface "$RASA_HOST" --port "$RASA_PORT")
 if [ -n "${RASA_API_TOKEN:-}" ]; then
   rasa_args+=(--enable-api --auth-token "$RASA_API_TOKEN")

@@ -50,10 +50,57 @@ def parse(nlu_agent):
     loop.close()
 
 
+SLACK_SIGNING_SECRET = "test-signing-secret"
+
+
+class FakeSlackApi:
+    """Slack's Web API on loopback: records every chat.postMessage call."""
+
+    def __init__(self) -> None:
+        import http.server
+        import json
+        import threading
+
+        self.posts: list = []
+        calls = self.posts
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.path.rstrip("/").endswith("chat.postMessage"):
+                    calls.append(json.loads(body or b"{}"))
+                reply = json.dumps({"ok": True, "ts": f"{time.time():.6f}"}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def posts_to(self, channel: str) -> list:
+        return [post for post in self.posts if post.get("channel") == channel]
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def fake_slack() -> Iterator[FakeSlackApi]:
+    api = FakeSlackApi()
+    yield api
+    api.stop()
+
+
 class Stack:
     """Rasa and the action server started with scripts/run.sh, as `make run` does."""
 
-    def __init__(self, tmp: Path, model: Path) -> None:
+    def __init__(self, tmp: Path, model: Path, slack_api_url: str = "") -> None:
         self.rasa_port = _free_port()
         self.action_port = _free_port()
         self.widget_port = _free_port()
@@ -77,6 +124,9 @@ class Stack:
             "RASA_API_TOKEN": self.token,
             "RASA_MODEL": str(model),
         }
+        if slack_api_url:
+            self.env.update(SLACK_BOT_TOKEN="xoxb-test-token", SLACK_SIGNING_SECRET=SLACK_SIGNING_SECRET,
+                            SLACK_API_URL=slack_api_url)
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 180.0) -> None:
@@ -115,8 +165,8 @@ class Stack:
 
 
 @pytest.fixture(scope="session")
-def stack(trained_model, tmp_path_factory) -> Iterator[Stack]:
-    running = Stack(tmp_path_factory.mktemp("stack"), trained_model)
+def stack(trained_model, tmp_path_factory, fake_slack) -> Iterator[Stack]:
+    running = Stack(tmp_path_factory.mktemp("stack"), trained_model, fake_slack.url)
     running.start()
     yield running
     running.stop()

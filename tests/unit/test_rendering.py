@@ -37,3 +37,23 @@ def test_tables_are_aligned_plain_text():
         "Skills | specialist | communication",
     ]
     assert len({line.index("|") for line in lines if "|" in line}) == 1
+
+
+def test_slack_message_uses_mrkdwn_blocks_and_escapes_markup():
+    from channels.rendering import slack_message
+
+    rendered = slack_message({"text": "**BPO:** <b>x</b> & y", "buttons": BUTTONS})
+    section, actions = rendered["blocks"]
+    assert section["text"] == {"type": "mrkdwn", "text": "*BPO:* &lt;b&gt;x&lt;/b&gt; &amp; y"}
+    assert [e["value"] for e in actions["elements"]] == ["/ask_pay", "/ask_skills"]
+
+
+def test_slack_message_renders_sources_as_context_and_tables_as_fields():
+    from channels.rendering import slack_message
+
+    sources = slack_message({"text": "Zdroje: ...", "custom": {"sources": [{"title": "Rozdiel", "language": "sk"}]}})
+    assert sources["blocks"] == [{"type": "context", "elements": [{"type": "mrkdwn", "text": "Zdroje: Rozdiel (SK)"}]}]
+    table = slack_message({"custom": {"table": {"columns": ["Aspect", "BPO", "Call center"], "rows": [["Pay", "salary", "per call"]]}}})
+    row = table["blocks"][1]
+    assert row["text"]["text"] == "*Pay*"
+    assert [f["text"] for f in row["fields"]] == ["*BPO:* salary", "*Call center:* per call"]

@@ -1,0 +1,189 @@
+"""The Slack channel (Events API and interactive buttons).
+
+Built on Rasa's SlackInput for its signature check, with the behaviour Slack users expect:
+- replies go to the conversation and the thread the question came from;
+- answers use Block Kit (tables, sources, buttons) and mrkdwn (channels/rendering.py);
+- Slack's retries never produce a second reply: every event id is handled once, whatever
+  the retry reason (a retry of an event that never arrived is handled as the first);
+- bad or stale signatures get 401; `url_verification` is answered;
+- messages from bots, including this one, and message edits are ignored;
+- a Content-Type with a charset parameter is accepted;
+- `api_url` (SLACK_API_URL) points the Web API client elsewhere, e.g. at a local fake.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections import OrderedDict
+from http import HTTPStatus
+from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.slack import SlackInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from channels.rendering import slack_message
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://slack.com/api/"
+# How many recent event ids are remembered to drop retries (Slack retries within minutes).
+SEEN_EVENTS = 10_000
+# Message subtypes that are not a person writing something new.
+_MENTION = re.compile(r"<@[A-Z0-9]+>")
+IGNORED_SUBTYPES = {"bot_message", "message_changed", "message_deleted", "channel_join", "channel_leave"}
+
+
+class SlackReplyOutput(OutputChannel):
+    """Posts each bot message to one channel (and thread) with `chat.postMessage`."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "slack"
+
+    def __init__(self, client: AsyncWebClient, channel: Text, thread_ts: Optional[Text]) -> None:
+        self.client = client
+        self.channel = channel
+        self.thread_ts = thread_ts
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        arguments = slack_message(message)
+        if self.thread_ts:
+            arguments["thread_ts"] = self.thread_ts
+        await self.client.chat_postMessage(channel=self.channel, **arguments)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+
+class _SeenEvents:
+    """A bounded set of event ids, oldest forgotten first."""
+
+    def __init__(self, size: int = SEEN_EVENTS) -> None:
+        self._ids: "OrderedDict[str, None]" = OrderedDict()
+        self._size = size
+
+    def first_time(self, event_id: str) -> bool:
+        if event_id in self._ids:
+            return False
+        self._ids[event_id] = None
+        if len(self._ids) > self._size:
+            self._ids.popitem(last=False)
+        return True
+
+
+class FaqSlackInput(SlackInput):
+    """Slack Events API input for the FAQ assistant (see the module docstring)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "slack"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "FaqSlackInput":
+        credentials = credentials or {}
+        token, secret = credentials.get("slack_token"), credentials.get("slack_signing_secret")
+        if not token or not secret:
+            raise ValueError("Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.")
+        channel = cls(token, slack_signing_secret=secret)
+        channel.api_url = credentials.get("api_url") or DEFAULT_API_URL
+        return channel
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.api_url = DEFAULT_API_URL
+        self._seen = _SeenEvents()
+        self._tasks: Set[asyncio.Task] = set()
+        self._client: Optional[AsyncWebClient] = None
+
+    @property
+    def client(self) -> AsyncWebClient:
+        if self._client is None:
+            base_url = self.api_url if self.api_url.endswith("/") else self.api_url + "/"
+            self._client = AsyncWebClient(token=self.slack_token, base_url=base_url)
+        return self._client
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        slack_webhook = Blueprint("slack_webhook", __name__)
+
+        @slack_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @slack_webhook.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            if not self.is_request_from_slack_authentic(request):
+                return response.text("invalid or stale Slack signature", status=HTTPStatus.UNAUTHORIZED)
+            media_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+            try:
+                if media_type == "application/json":
+                    return self._handle_event(json.loads(request.body or b"{}"), on_new_message)
+                if media_type == "application/x-www-form-urlencoded":
+                    return self._handle_interaction(request, on_new_message)
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                logger.info("Malformed Slack request: %s", error)
+                return response.text("malformed request", status=HTTPStatus.BAD_REQUEST)
+            return response.text("unsupported content type", status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
+
+        return slack_webhook
+
+    def _handle_event(self, body: Any, on_new_message) -> HTTPResponse:
+        if not isinstance(body, dict):
+            raise ValueError("body is not an object")
+        if body.get("type") == "url_verification":
+            return response.json({"challenge": str(body.get("challenge", ""))})
+        event = body.get("event")
+        if body.get("type") != "event_callback" or not isinstance(event, dict):
+            return response.text("ignored")
+        if event.get("type") not in ("message", "app_mention"):
+            return response.text("ignored")
+        if event.get("bot_id") or event.get("subtype") in IGNORED_SUBTYPES or not event.get("user"):
+            return response.text("bot or system message ignored")
+        event_id = str(body.get("event_id") or event.get("client_msg_id") or event.get("ts"))
+        if not self._seen.first_time(event_id):
+            return response.text("duplicate ignored", headers={"X-Slack-No-Retry": "1"})
+        text = event.get("text")
+        if not isinstance(text, str):
+            raise ValueError("message text is not text")
+        channel = str(event["channel"])
+        self._dispatch(on_new_message, _strip_mentions(text), str(event["user"]), channel,
+                       event.get("thread_ts"))
+        return response.text("")
+
+    def _handle_interaction(self, request: Request, on_new_message) -> HTTPResponse:
+        payload = json.loads(request.form.get("payload") or "{}")
+        actions = payload.get("actions") or []
+        if payload.get("type") != "block_actions" or not actions or "value" not in actions[0]:
+            return response.text("ignored")
+        action_id = f"{payload.get('trigger_id')}:{actions[0].get('action_ts')}"
+        if not self._seen.first_time(action_id):
+            return response.text("duplicate ignored")
+        channel = str((payload.get("channel") or {}).get("id") or (payload.get("container") or {})["channel_id"])
+        message = payload.get("message") or {}
+        self._dispatch(on_new_message, str(actions[0]["value"]), str(payload["user"]["id"]), channel,
+                       message.get("thread_ts"))
+        return response.text("")
+
+    def _dispatch(self, on_new_message, text: str, user: str, channel: str, thread_ts: Optional[str]) -> None:
+        # Slack wants an answer within 3 seconds, so the message is handled in the background.
+        sender_id = f"slack-{user}-{channel}" + (f"-{thread_ts}" if thread_ts else "")
+        message = UserMessage(
+            text,
+            SlackReplyOutput(self.client, channel, thread_ts),
+            sender_id,
+            input_channel=self.name(),
+            metadata={"out_channel": channel, "thread_id": thread_ts},
+        )
+        task = asyncio.create_task(on_new_message(message))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+
+def _strip_mentions(text: str) -> str:
+    """Removes `<@U123>` mentions of the bot (and anyone) from the text."""
+    return _MENTION.sub("", text).strip()
