@@ -11,7 +11,7 @@ from faq.knowledge import KnowledgeBase
 
 from actions.dialogue import resolve_turn
 from actions.knowledge_store import shared_knowledge
-from actions.messages import answer_messages
+from actions.messages import answer_messages, table_message
 
 
 class ActionAnswer(Action):
@@ -36,6 +36,13 @@ class ActionAnswer(Action):
             # Reached only through a misconfigured rule; say so in the user's language.
             dispatcher.utter_message(text=knowledge.phrase("fallback", turn.language))
             return [SlotSet("language", turn.language)]
+        if turn.table_aspects:
+            dispatcher.utter_message(**table_message(turn.table_aspects, knowledge, turn.language))
+            return [
+                SlotSet("aspect", turn.aspect),
+                SlotSet("subject", turn.subject),
+                SlotSet("language", turn.language),
+            ]
         answer = knowledge.answer(turn.aspect, turn.subject, turn.language)
         for message in answer_messages(answer, knowledge):
             dispatcher.utter_message(**message)

@@ -11,9 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from faq.knowledge import KnowledgeBase
 from faq.language import SUPPORTED_LANGUAGES
 
-from actions.dialogue import latest_intent, mentioned, turn_language
+from actions.dialogue import ASPECT_INTENT_PREFIX, latest_intent, mentioned, turn_language
 from actions.knowledge_store import shared_knowledge
-from actions.messages import capabilities_message
+from actions.messages import capabilities_message, did_you_mean_message
 
 # Small-talk intents and the phrase that answers each.
 SMALL_TALK_PHRASES = {
@@ -76,14 +76,50 @@ class ActionOutOfScope(_PhraseAction):
         dispatcher.utter_message(text=self.knowledge.phrase("out_of_scope", language))
 
 
+# How many aspects "Did you mean" offers, and how likely each must be to be offered.
+DID_YOU_MEAN_OPTIONS = 3
+DID_YOU_MEAN_MIN_CONFIDENCE = 0.05
+
+
 class ActionClarify(_PhraseAction):
-    """Asks the user to rephrase a message the assistant did not understand."""
+    """Handles an unclear message: "Did you mean ...?", or a request to rephrase.
+
+    Offers the likeliest aspects as buttons when the classifier had candidates; asks to
+    rephrase when it had none (unknown words); and answers a message in a language the
+    assistant does not speak in English, listing the five it does.
+    """
 
     def name(self) -> Text:
         return "action_clarify"
 
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        if tracker.latest_message.get("unsupported_language"):
+            # The conversation's language stays what it was.
+            dispatcher.utter_message(text=self.knowledge.phrase("unsupported_language", "en"))
+            return []
+        return super().run(dispatcher, tracker, domain)
+
     def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> None:
-        dispatcher.utter_message(text=self.knowledge.phrase("fallback", language))
+        candidates = self.candidates(tracker)
+        if candidates:
+            subjects = mentioned(tracker, "subject")
+            subject = subjects[0] if len(subjects) == 1 else None
+            dispatcher.utter_message(**did_you_mean_message(candidates, subject, self.knowledge, language))
+        else:
+            dispatcher.utter_message(text=self.knowledge.phrase("fallback", language))
+
+    def candidates(self, tracker: Tracker) -> List[str]:
+        """Aspects the classifier found likely, best first."""
+        found: List[str] = []
+        for ranked in tracker.latest_message.get("intent_ranking") or []:
+            name = ranked.get("name") or ""
+            aspect = name[len(ASPECT_INTENT_PREFIX):]
+            if (name.startswith(ASPECT_INTENT_PREFIX) and self.knowledge.has_aspect(aspect)
+                    and (ranked.get("confidence") or 0.0) >= DID_YOU_MEAN_MIN_CONFIDENCE and aspect not in found):
+                found.append(aspect)
+        return found[:DID_YOU_MEAN_OPTIONS]
 
 
 class ActionSetLanguage(_PhraseAction):
@@ -103,3 +139,30 @@ class ActionSetLanguage(_PhraseAction):
         language = requested[-1]
         dispatcher.utter_message(text=self.knowledge.phrase("language_switched", language))
         return [SlotSet("language", language), SlotSet("language_pinned", language)]
+
+
+class ActionFeedback(_PhraseAction):
+    """Records a rating of the last answer with its aspect, subject and language."""
+
+    def name(self) -> Text:
+        return "action_feedback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        language = turn_language(tracker)
+        ratings = [r for r in mentioned(tracker, "rating") if r in ("helpful", "not_helpful")]
+        if not ratings:
+            dispatcher.utter_message(text=self.knowledge.phrase("fallback", language))
+            return [SlotSet("language", language)]
+        rating = ratings[-1]
+        dispatcher.utter_message(
+            text=self.knowledge.phrase("feedback_thanks" if rating == "helpful" else "feedback_sorry", language)
+        )
+        feedback = {
+            "rating": rating,
+            "aspect": tracker.get_slot("aspect"),
+            "subject": tracker.get_slot("subject"),
+            "language": language,
+        }
+        return [SlotSet("language", language), SlotSet("feedback", feedback)]

@@ -20,6 +20,9 @@ TABLE_INTENT = "request_table"
 # The aspect a follow-up that names only a subject gets when nothing was asked before.
 DEFAULT_ASPECT = "definition"
 LANGUAGE_SCORES = "language_scores"
+ASPECT_MENTIONS = "aspect_mentions"
+# The knowledge aspect a comparison table stands for in the `aspect` slot.
+TABLE_ASPECT = "difference"
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,8 @@ class Turn:
     language: str
     aspect: Optional[str]
     subject: Optional[str]
+    # Per-subject aspects to show side by side; empty unless a table was asked for.
+    table_aspects: tuple = ()
 
 
 def latest_intent(tracker: Tracker) -> Optional[str]:
@@ -80,6 +85,9 @@ def resolve_turn(tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
     previous_subject = tracker.get_slot("subject")
     named_subject = _subject_from(set(mentioned(tracker, "subject")))
 
+    table = table_aspects(tracker, knowledge, intent)
+    if table:
+        return Turn(intent, language, TABLE_ASPECT, BOTH, table)
     if intent and intent.startswith(ASPECT_INTENT_PREFIX) and knowledge.has_aspect(intent[len(ASPECT_INTENT_PREFIX):]):
         aspect: Optional[str] = intent[len(ASPECT_INTENT_PREFIX):]
     elif intent == FOLLOW_UP_INTENT:
@@ -91,3 +99,18 @@ def resolve_turn(tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
     if subject is None and previous_subject in (*SUBJECTS, BOTH):
         subject = previous_subject
     return Turn(intent, language, aspect, knowledge.subject_for(aspect, subject))
+
+
+def table_aspects(tracker: Tracker, knowledge: KnowledgeBase, intent: Optional[str]) -> tuple:
+    """The rows of a comparison table, when the turn asks for one.
+
+    "Show me the table" gets every per-subject aspect; "compare their skills and pay" (a table
+    request, or a difference question naming two or more aspects) gets the ones named.
+    """
+    raw = tracker.latest_message.get(ASPECT_MENTIONS)
+    named = [a for a in (raw if isinstance(raw, list) else []) if a in knowledge.aspects and knowledge.aspects[a].per_subject]
+    if intent == TABLE_INTENT:
+        return tuple(named) or tuple(a for a, aspect in knowledge.aspects.items() if aspect.per_subject)
+    if intent == f"{ASPECT_INTENT_PREFIX}{TABLE_ASPECT}" and len(named) >= 2:
+        return tuple(named)
+    return ()

@@ -48,7 +48,15 @@ def sources_message(answer: Answer, knowledge: KnowledgeBase) -> Message:
     payload = [
         {"id": s.id, "title": s.title, "language": s.language, "file": s.file} for s in answer.sources
     ]
-    return {"text": line, "json_message": {"sources": payload}}
+    return {"text": line, "json_message": {"sources": payload}, "buttons": feedback_buttons(language, knowledge)}
+
+
+def feedback_buttons(language: str, knowledge: KnowledgeBase) -> List[Dict[str, str]]:
+    """Rate the answer: helpful or not (stored with its aspect, subject and language)."""
+    return [
+        {"title": f"👍 {knowledge.phrase('helpful', language)}", "payload": intent_payload("feedback", {"rating": "helpful"})},
+        {"title": f"👎 {knowledge.phrase('not_helpful', language)}", "payload": intent_payload("feedback", {"rating": "not_helpful"})},
+    ]
 
 
 def intent_payload(intent: str, entities: Dict[str, str]) -> str:
@@ -84,3 +92,37 @@ def capabilities_message(knowledge: KnowledgeBase, language: str) -> Message:
         for aspect_id, label in labels[:6]
     ]
     return {"text": f"{knowledge.phrase('capabilities_intro', language)} {menu}.", "buttons": buttons}
+
+
+def table_message(aspect_ids: Sequence[str], knowledge: KnowledgeBase, language: str) -> Message:
+    """A side-by-side table of per-subject aspects, with a text version for plain channels."""
+    columns = [
+        knowledge.phrase("aspect_column", language),
+        _capitalized(knowledge.subject_name("bpo", language)),
+        _capitalized(knowledge.subject_name("call_center", language)),
+    ]
+    rows = []
+    for aspect_id in aspect_ids:
+        aspect = knowledge.aspects[aspect_id]
+        rows.append([
+            aspect.label[language],
+            aspect.entries["bpo"].summary[language],
+            aspect.entries["call_center"].summary[language],
+        ])
+    lines = [f"{knowledge.phrase('table_intro', language)}:"]
+    lines += [f"- **{row[0]}**: {columns[1]}: {row[1]} | {columns[2]}: {row[2]}" for row in rows]
+    return {"text": "\n".join(lines), "json_message": {"table": {"columns": columns, "rows": rows}}}
+
+
+def did_you_mean_message(
+    candidates: Sequence[str], subject: str | None, knowledge: KnowledgeBase, language: str
+) -> Message:
+    """"Did you mean ...?" with a button per candidate aspect and one for something else."""
+    entities = {"subject": subject} if subject in ("bpo", "call_center") else {}
+    suffix = f" ({knowledge.subject_name(subject, language)})" if entities else ""
+    buttons = [
+        {"title": knowledge.label(aspect_id, language) + suffix, "payload": intent_payload(f"ask_{aspect_id}", entities)}
+        for aspect_id in candidates
+    ]
+    buttons.append({"title": knowledge.phrase("something_else", language), "payload": intent_payload("ask_capabilities", {})})
+    return {"text": knowledge.phrase("did_you_mean", language), "buttons": buttons}

@@ -41,10 +41,11 @@ REQUIRED_ASPECTS = {
 # Phrases the actions use; a phrases file must define each in every language.
 REQUIRED_PHRASES = (
     "greet", "goodbye", "thank", "bot_challenge", "capabilities_intro", "out_of_scope",
-    "fallback", "sources_label", "general_knowledge_label", "disagreement_label",
-    "subject_bpo", "subject_call_center", "subject_both", "related_prompt",
-    "language_switched",
-)
+    "fallback", "sources_label", "disagreement_label", "subject_bpo", "subject_call_center",
+    "subject_both", "related_prompt", "language_switched", "unsupported_language",
+    "did_you_mean", "something_else", "helpful", "not_helpful", "feedback_thanks",
+    "feedback_sorry", "table_intro", "aspect_column", "source_general",
+) + tuple(f"source_article_{language}" for language in SUPPORTED_LANGUAGES)
 
 
 class KnowledgeError(ValueError):

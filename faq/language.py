@@ -46,6 +46,51 @@ def _detector():
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_preloaded_language_models().build()
 
 
+# Languages people commonly write in that the assistant does not speak; used only to tell
+# such a message apart from one of the five (low-accuracy mode: small and fast).
+_OTHER_LANGUAGES = (
+    "GERMAN", "FRENCH", "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH", "POLISH", "CZECH", "DANISH",
+    "BOKMAL", "TAGALOG", "HUNGARIAN", "TURKISH", "ESTONIAN", "ROMANIAN", "VIETNAMESE",
+)
+# Scripts none of the five languages is written in.
+_FOREIGN_SCRIPT = re.compile(
+    "[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u097f"
+    "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+)
+UNSUPPORTED_CONFIDENCE = 0.85
+UNSUPPORTED_MIN_WORDS = 3
+
+
+@lru_cache(maxsize=1)
+def _wide_detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    names = ("ENGLISH", "SLOVAK", "INDONESIAN", "SWEDISH", "FINNISH") + _OTHER_LANGUAGES
+    languages = [getattr(Language, name) for name in names]
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+
+
+def unsupported_language(text: str, known_word_share: float) -> Optional[str]:
+    """The code of a language the assistant does not speak, when a message is clearly in one.
+
+    Args:
+        text: The message.
+        known_word_share: The share of its words the assistant's training data contains;
+            a message mostly made of known words is never called foreign.
+    """
+    cleaned = language_text(text)
+    letters = [char for char in cleaned if char.isalpha()]
+    if letters and sum(bool(_FOREIGN_SCRIPT.match(c)) for c in letters) / len(letters) > 0.5:
+        return "other"
+    if len(words(cleaned)) < UNSUPPORTED_MIN_WORDS or known_word_share >= 0.5:
+        return None
+    best = _wide_detector().compute_language_confidence_values(cleaned)[0]
+    code = best.language.iso_code_639_1.name.lower()
+    if code not in SUPPORTED_LANGUAGES and best.value >= UNSUPPORTED_CONFIDENCE:
+        return code
+    return None
+
+
 def language_text(text: str) -> str:
     """The part of a message that tells its language: domain terms removed."""
     return " ".join(_DOMAIN_TERMS.sub(" ", strip_invisible(text)).split())
@@ -86,7 +131,15 @@ class VocabularyModel:
         """Whether a message shares any word with the training data (domain terms count)."""
         if _DOMAIN_TERMS.search(text):
             return True
-        return any(any(word in c for c in self.counts.values()) for word in words(text))
+        return any(self._known(word) for word in words(text))
+
+    def known_word_share(self, text: str) -> float:
+        """The share of a message's words (domain terms aside) seen in the training data."""
+        found = words(language_text(text))
+        return sum(self._known(word) for word in found) / len(found) if found else 1.0
+
+    def _known(self, word: str) -> bool:
+        return any(word in counts for counts in self.counts.values())
 
     def scores(self, text: str) -> List[LanguageScore]:
         known = [word for word in words(language_text(text)) if any(word in c for c in self.counts.values())]

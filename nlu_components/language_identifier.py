@@ -23,8 +23,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from faq import language as languages
 
 LANGUAGE_SCORES = "language_scores"
-# Whether the message shares a word with the training data; UnknownWordsFallback reads it.
+# Whether the message shares a word with the training data; UnreadableMessageFallback reads it.
 KNOWN_VOCABULARY = "known_vocabulary"
+# The code of a language the assistant does not speak, when the message is written in one.
+UNSUPPORTED_LANGUAGE = "unsupported_language"
 VOCABULARY_FILE = "vocabulary.json"
 
 
@@ -103,4 +105,7 @@ class LanguageIdentifier(GraphComponent):
             if isinstance(text, str):
                 message.set(LANGUAGE_SCORES, self.identify(text), add_to_output=True)
                 message.set(KNOWN_VOCABULARY, self.vocabulary.knows_any_word(text))
+                foreign = languages.unsupported_language(text, self.vocabulary.known_word_share(text))
+                if foreign:
+                    message.set(UNSUPPORTED_LANGUAGE, foreign, add_to_output=True)
         return messages

@@ -79,7 +79,7 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
     def get_default_config() -> Dict[Text, Any]:
         return {
             # Entities to learn; others in the training data are left to other extractors.
-            "entities": ["subject", "target_language"],
+            "entities": ["subject", "target_language", "rating"],
             # Similarity (0..1) a misspelt phrase needs to count as a match.
             "min_similarity": 0.84,
             # Shortest word that may match fuzzily or by prefix; shorter ones ("bpo") must be exact.

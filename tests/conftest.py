@@ -51,10 +51,7 @@ def small_knowledge_document() -> Dict[str, Any]:
 
 
 def small_phrases_document() -> Dict[str, Any]:
-    ids = set(REQUIRED_PHRASES) | {
-        f"source_article_{lang}" for lang in SUPPORTED_LANGUAGES
-    } | {"source_general"}
-    return {"phrases": {phrase_id: _texts(phrase_id) for phrase_id in sorted(ids)}}
+    return {"phrases": {phrase_id: _texts(phrase_id) for phrase_id in REQUIRED_PHRASES}}
 
 
 def write_yaml(path: Path, document: Any) -> Path:

@@ -1,8 +1,10 @@
-"""Turns messages that share no word with the training data into `nlu_fallback`.
+"""Turns messages the assistant cannot read into `nlu_fallback`.
 
-A linear classifier still spreads probability over the intents for "xqzv blorf wug", and
-the largest share can pass the fallback threshold. Gibberish should get a clarification,
-not a guess, so a message with letters but no known word is a fallback whatever its score.
+Two kinds: messages that share no word with the training data ("xqzv blorf wug"), where a
+linear classifier would still hand the largest share of probability to some intent, and
+messages in a language the assistant does not speak. Both should get a clarification,
+not a guess, so their intent becomes `nlu_fallback` with no other candidates (the
+clarifying action then offers no "did you mean" buttons).
 """
 from __future__ import annotations
 
@@ -12,17 +14,23 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu_components.language_identifier import KNOWN_VOCABULARY
+from nlu_components.language_identifier import KNOWN_VOCABULARY, UNSUPPORTED_LANGUAGE
 
 FALLBACK_INTENT = "nlu_fallback"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class UnknownWordsFallback(GraphComponent):
-    """Predicts `nlu_fallback` for messages made only of words the assistant never saw."""
+class UnreadableMessageFallback(GraphComponent):
+    """Predicts `nlu_fallback` for unknown words or an unsupported language."""
 
     @classmethod
     def create(
@@ -31,14 +39,16 @@ class UnknownWordsFallback(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "UnknownWordsFallback":
+    ) -> "UnreadableMessageFallback":
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
             has_letters = isinstance(text, str) and any(char.isalpha() for char in text)
-            if has_letters and message.get(KNOWN_VOCABULARY) is False:
+            unknown_words = has_letters and message.get(KNOWN_VOCABULARY) is False
+            if unknown_words or message.get(UNSUPPORTED_LANGUAGE):
                 fallback = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
                 message.set(INTENT, fallback, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [fallback], add_to_output=True)
         return messages

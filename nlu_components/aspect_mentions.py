@@ -1,0 +1,99 @@
+"""Finds which knowledge aspects a message names ("compare their skills and pay").
+
+Learned from the training data: a word marks an aspect when it appears in at least
+`min_count` examples of that aspect's intent and at least `min_precision` of all its
+occurrences are in that intent ("salary" -> pay, "skills" -> skills). The result is added to
+the parse data as `aspect_mentions` (ids in order of mention), not as entities: it only
+tells the comparison table which rows to show.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any, Dict, List, Text
+
+import rasa.shared.utils.io
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from faq.text import words
+
+ASPECT_MENTIONS = "aspect_mentions"
+KEYWORDS_FILE = "aspect_keywords.json"
+ASPECT_INTENT_PREFIX = "ask_"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
+class AspectMentionDetector(GraphComponent):
+    """Adds `aspect_mentions` to each message."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"min_count": 3, "min_precision": 0.75, "min_length": 3, "prefix_length": 5}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 keywords: Dict[str, str] | None = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.keywords = keywords or {}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "AspectMentionDetector":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        per_intent: Dict[str, Counter] = defaultdict(Counter)
+        for example in training_data.intent_examples:
+            per_intent[example.get(INTENT)].update(set(words(example.get(TEXT) or "")))
+        totals: Counter = Counter()
+        for counts in per_intent.values():
+            totals.update(counts)
+        keywords = {}
+        for intent, counts in per_intent.items():
+            if not intent or not intent.startswith(ASPECT_INTENT_PREFIX):
+                continue
+            for word, count in counts.items():
+                if (count >= self._config["min_count"] and len(word) >= self._config["min_length"]
+                        and count / totals[word] >= self._config["min_precision"]):
+                    keywords[word] = intent[len(ASPECT_INTENT_PREFIX):]
+        self.keywords = keywords
+        with self._model_storage.write_to(self._resource) as directory:
+            rasa.shared.utils.io.dump_obj_as_json_to_file(directory / KEYWORDS_FILE, keywords)
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "AspectMentionDetector":
+        try:
+            with model_storage.read_from(resource) as directory:
+                keywords = rasa.shared.utils.io.read_json_file(directory / KEYWORDS_FILE)
+        except (ValueError, FileNotFoundError):
+            keywords = {}
+        return cls(config, model_storage, resource, keywords)
+
+    def mentions(self, text: str) -> List[str]:
+        found: List[str] = []
+        prefix = self._config["prefix_length"]
+        for word in words(text):
+            aspect = self.keywords.get(word)
+            if aspect is None and len(word) > prefix:
+                # Inflected forms extend a learned word: "skillsets" starts with "skills".
+                aspect = next((a for k, a in self.keywords.items() if len(k) > prefix and word.startswith(k)), None)
+            if aspect and aspect not in found:
+                found.append(aspect)
+        return found
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if isinstance(message.get(TEXT), str):
+                message.set(ASPECT_MENTIONS, self.mentions(message.get(TEXT)), add_to_output=True)
+        return messages
