@@ -27,7 +27,7 @@ export RASA_MODEL ?=
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 MODEL_STAMP := models/.trained
 
-.PHONY: help install train run shell validate test test-unit test-stories test-eval eval clean lock tune-fallback
+.PHONY: help install train run shell validate test test-unit test-stories test-eval eval clean lock tune-fallback report
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ test: validate test-unit test-stories test-eval ## Everything CI runs
 
 eval: install ## Score a running stack: make eval CASES=tests/eval/heldout.yml TOKEN=...
 	$(PYTHON) ../shared/eval/faq_eval.py $(or $(CASES),../shared/eval/sample.yml) --token "$(TOKEN)" --url http://$(RASA_HOST):$(RASA_PORT)
+
+report: install ## Report fallbacks, off-topic, low-confidence and "not helpful" turns (HTML + CSV)
+	$(PYTHON) -m reporting.unanswered --out results/report
 
 tune-fallback: install train ## Tune the per-language fallback thresholds on the held-out NLU data
 	$(PYTHON) scripts/tune_fallback.py

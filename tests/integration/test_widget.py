@@ -55,7 +55,8 @@ def test_widget_conversation_buttons_history_and_screenshots(stack, browser):
     _ask(page, "Mitä puhelinkeskus tekee?", 2)
     assert "Lähteet" in page.locator(".bfw-sources").nth(1).inner_text()
 
-    button = page.locator(".bfw-button:not([disabled])").first
+    # The last bubble holds the follow-up suggestions (the one before has the rating buttons).
+    button = page.locator(".bfw-bot").last.locator(".bfw-button").first
     label = button.inner_text()
     button.click()
     page.wait_for_function("document.querySelectorAll('.bfw-bot .bfw-sources').length >= 3", timeout=30000)
@@ -115,3 +116,19 @@ def test_socketio_accepts_only_the_configured_origin(stack):
     with ThreadPoolExecutor(max_workers=1) as pool:
         assert pool.submit(asyncio.run, connect(stack.widget_url)).result() is True
         assert pool.submit(asyncio.run, connect("http://evil.example")).result() is False
+
+
+def test_widget_renders_the_comparison_table_and_feedback_buttons(stack, browser):
+    page = browser.new_page()
+    page.goto(f"{stack.widget_url}/?server={stack.url}")
+    page.get_by_role("textbox").fill("show me the comparison table")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".bfw-table", timeout=30000)
+    assert page.locator(".bfw-table tbody tr").count() == 11
+    assert page.locator(".bfw-table thead th").all_inner_texts() == ["Aspect", "BPO", "Call center"]
+    page.get_by_role("textbox").fill("What is a call center?")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Not helpful", timeout=30000)
+    page.locator(".bfw-button", has_text="Not helpful").last.click()
+    page.wait_for_selector(".bfw-user >> text=Not helpful", timeout=30000)
+    page.close()

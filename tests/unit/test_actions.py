@@ -121,3 +121,71 @@ def test_set_language_switches_and_sticks(small_knowledge, dispatcher):
     tracker = make_tracker("ask_pay", "How are BPO agents paid?", [subject("bpo")],
                            language_scores=scores("en"), slots={"language": "fi", "language_pinned": "fi"})
     assert _slots(ActionAnswer(small_knowledge).run(dispatcher, tracker, {}))["language"] == "fi"
+
+
+def test_table_request_shows_all_per_subject_aspects_side_by_side(small_knowledge, dispatcher):
+    tracker = make_tracker("request_table", "show me the table", language_scores=scores("sv"))
+    events = ActionAnswer(small_knowledge).run(dispatcher, tracker, {})
+    table = dispatcher.messages[0]["custom"]["table"]
+    assert table["columns"] == ["aspect_column [sv]", "Subject_bpo [sv]", "Subject_call_center [sv]"]
+    assert table["rows"][0] == ["definition label [sv]", "definition bpo summary [sv]", "definition call_center summary [sv]"]
+    assert len(table["rows"]) == 11
+    assert dispatcher.messages[0]["text"].startswith("table_intro [sv]:")
+    assert _slots(events) == {"aspect": "difference", "subject": "both", "language": "sv"}
+
+
+def test_comparing_named_aspects_shows_only_those_rows(small_knowledge, dispatcher):
+    tracker = make_tracker("ask_difference", "compare their skills and pay", language_scores=scores("en"))
+    tracker.latest_message["aspect_mentions"] = ["skills", "pay", "history"]
+    ActionAnswer(small_knowledge).run(dispatcher, tracker, {})
+    rows = dispatcher.messages[0]["custom"]["table"]["rows"]
+    assert [row[0] for row in rows] == ["skills label [en]", "pay label [en]"]
+
+
+def test_answers_offer_helpful_and_not_helpful_buttons(small_knowledge, dispatcher):
+    tracker = make_tracker("ask_pay", entities=[subject("bpo")], language_scores=scores("id"))
+    ActionAnswer(small_knowledge).run(dispatcher, tracker, {})
+    assert [b["payload"] for b in dispatcher.messages[1]["buttons"]] == [
+        '/feedback{"rating":"helpful"}', '/feedback{"rating":"not_helpful"}']
+
+
+def test_did_you_mean_offers_the_likeliest_aspects_and_something_else(small_knowledge, dispatcher):
+    from actions.conversation_actions import ActionClarify
+
+    tracker = make_tracker("nlu_fallback", "bpo pay or skills?", [subject("bpo")], language_scores=scores("fi"),
+                           slots={"aspect": "history"})
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.1}, {"name": "ask_pay", "confidence": 0.31},
+        {"name": "greet", "confidence": 0.3}, {"name": "ask_skills", "confidence": 0.29},
+        {"name": "ask_cost", "confidence": 0.06}, {"name": "ask_kpo", "confidence": 0.01},
+    ]
+    events = ActionClarify(small_knowledge).run(dispatcher, tracker, {})
+    message = dispatcher.messages[0]
+    assert message["text"] == "did_you_mean [fi]"
+    assert [(b["title"], b["payload"]) for b in message["buttons"]] == [
+        ("pay label [fi] (subject_bpo [fi])", '/ask_pay{"subject":"bpo"}'),
+        ("skills label [fi] (subject_bpo [fi])", '/ask_skills{"subject":"bpo"}'),
+        ("cost label [fi] (subject_bpo [fi])", '/ask_cost{"subject":"bpo"}'),
+        ("something_else [fi]", "/ask_capabilities"),
+    ]
+    assert _slots(events) == {"language": "fi"}
+
+
+def test_a_message_in_another_language_gets_the_english_list_and_keeps_the_language(small_knowledge, dispatcher):
+    from actions.conversation_actions import ActionClarify
+
+    tracker = make_tracker("nlu_fallback", "Was ist ein Callcenter?", slots={"language": "sk"})
+    tracker.latest_message["unsupported_language"] = "de"
+    assert ActionClarify(small_knowledge).run(dispatcher, tracker, {}) == []
+    assert _texts(dispatcher) == ["unsupported_language [en]"]
+
+
+@pytest.mark.parametrize("rating, phrase", [("helpful", "feedback_thanks"), ("not_helpful", "feedback_sorry")])
+def test_feedback_is_stored_with_the_answers_aspect_subject_and_language(small_knowledge, dispatcher, rating, phrase):
+    from actions.conversation_actions import ActionFeedback
+
+    tracker = make_tracker("feedback", f'/feedback{{"rating":"{rating}"}}', [{"entity": "rating", "value": rating}],
+                           slots={"aspect": "pay", "subject": "bpo", "language": "sv"})
+    events = ActionFeedback(small_knowledge).run(dispatcher, tracker, {})
+    assert _texts(dispatcher) == [f"{phrase} [sv]"]
+    assert _slots(events)["feedback"] == {"rating": rating, "aspect": "pay", "subject": "bpo", "language": "sv"}
