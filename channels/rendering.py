@@ -55,8 +55,11 @@ def render_terminal(messages: Sequence[Dict[str, Any]], bold: bool = False) -> T
     """
     lines: List[str] = []
     buttons: List[Button] = []
-    for message in messages:
+    for index, message in enumerate(messages):
         text = message.get("text")
+        following = messages[index + 1] if index + 1 < len(messages) else {}
+        if text and _has_table(message) or (text and _has_table(following) and not following.get("text")):
+            text = table_intro(text)
         if text:
             lines.append(_BOLD.sub(r"\033[1m\1\033[0m" if bold else r"\1", text))
         custom = message.get("custom") or {}
@@ -66,6 +69,16 @@ def render_terminal(messages: Sequence[Dict[str, Any]], bold: bool = False) -> T
             buttons.append(button)
             lines.append(f"  {len(buttons)}. {button.get('title', '')}")
     return TerminalView("\n".join(lines), buttons)
+
+
+def _has_table(message: Dict[str, Any]) -> bool:
+    custom = message.get("custom")
+    return isinstance(custom, dict) and isinstance(custom.get("table"), dict)
+
+
+def table_intro(text: str) -> str:
+    """A table's text fallback reduced to its first line, for channels that draw the table."""
+    return text.split("\n", 1)[0]
 
 
 def pick_button(typed: str, buttons: Sequence[Button]) -> Button | None:
@@ -95,6 +108,8 @@ def slack_message(message: Dict[str, Any]) -> Dict[str, Any]:
     fallback: List[str] = []
     custom = message.get("custom") if isinstance(message.get("custom"), dict) else {}
     text = message.get("text") or ""
+    if isinstance(custom.get("table"), dict):
+        text = table_intro(text)
     if text and not custom.get("sources"):
         fallback.append(text)
         for paragraph in [p for p in text.split("\n\n") if p.strip()]:
@@ -102,7 +117,7 @@ def slack_message(message: Dict[str, Any]) -> Dict[str, Any]:
     table = custom.get("table")
     if isinstance(table, dict) and table.get("columns"):
         columns = [str(c) for c in table["columns"]]
-        fallback.append("\n".join(table_lines(table)))
+        fallback.append("\n".join(table_lines(table)))  # notification text for clients without blocks
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "*" + " | ".join(map(_slack_escape, columns)) + "*"}})
         for row in table.get("rows", []):
             cells = [str(cell) for cell in row]

@@ -57,3 +57,14 @@ def test_slack_message_renders_sources_as_context_and_tables_as_fields():
     row = table["blocks"][1]
     assert row["text"]["text"] == "*Pay*"
     assert [f["text"] for f in row["fields"]] == ["*BPO:* salary", "*Call center:* per call"]
+
+
+def test_a_tables_text_fallback_is_reduced_to_its_intro_where_the_table_is_drawn():
+    from channels.rendering import slack_message
+
+    table = {"columns": ["Aspect", "BPO", "Call center"], "rows": [["Pay", "salary", "per call"]]}
+    fallback = "How they compare:\n- **Pay**: BPO: salary | Call center: per call"
+    view = render_terminal([{"text": fallback}, {"custom": {"table": table}}])
+    assert view.text.splitlines()[0] == "How they compare:"
+    assert "- Pay" not in view.text and "Pay    | salary" in view.text
+    assert slack_message({"text": fallback, "custom": {"table": table}})["blocks"][0]["text"]["text"] == "How they compare:"

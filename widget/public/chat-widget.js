@@ -259,8 +259,11 @@
     var custom = entry.custom || {};
     var hasSources = Array.isArray(custom.sources) && custom.sources.length > 0;
     // A message carrying a sources payload shows the full citation instead of its short line.
-    if (entry.text && !hasSources) bubble.appendChild(renderText(entry.text));
-    if (custom.table && typeof custom.table === "object") bubble.appendChild(renderTable(custom.table));
+    var hasTable = custom.table && typeof custom.table === "object";
+    // With a table, the text is its plain fallback: only its first line (the intro) is shown.
+    var text = hasTable && entry.text ? String(entry.text).split("\n")[0] : entry.text;
+    if (text && !hasSources) bubble.appendChild(renderText(text));
+    if (hasTable) bubble.appendChild(renderTable(custom.table));
     if (hasSources) bubble.appendChild(renderSources(custom.sources, entry.text, this.ui));
     if (entry.buttons && entry.buttons.length) {
       var group = el("div", "bfw-buttons");
