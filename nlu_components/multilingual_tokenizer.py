@@ -1,45 +1,70 @@
-"""A spaCy tokenizer that follows the language of each message.
+"""A spaCy tokenizer that follows the language of each message, with lookup lemmas.
 
 spaCy's trained pipelines cannot be installed here, and one pipeline serves one language
-anyway, so this component builds spaCy's blank pipelines for the five languages from
-spaCy's own language data, adds lookup lemmatizers where spacy-lookups-data has tables
-(en, id, sv), and picks the pipeline per message by the language LanguageIdentifier found.
+anyway, so this component tokenizes with spaCy's blank pipelines (spaCy's own language data
+for en, sk, id, sv and fi) and picks the pipeline per message by the language
+LanguageIdentifier found.
 
-Lemmas are folded (lower-case, no diacritics) so "výhody", "Vyhody" and "vyhody" share
-features: users often type Slovak, Swedish and Finnish without diacritics.
+Lemmas come from spacy-lookups-data's tables (en, id, sv). The full tables cost ~300 MB in
+memory (Swedish alone 660,000 forms), so training keeps only the word forms whose lemma
+occurs in the training data, the forms that can map a user's word onto a known feature,
+and stores them in the model. Lemmas are folded (lower-case, no diacritics) so "výhody",
+"Vyhody" and "vyhody" share features: users often type without diacritics.
 """
 from __future__ import annotations
 
+import gzip
+import json
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Dict, List, Text
 
+import rasa.shared.utils.io
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from faq import language as languages
+from faq.text import fold, strip_invisible, words
 from nlu_components.language_identifier import LANGUAGE_SCORES
-from faq.text import fold, strip_invisible
 
-_LEMMA_TABLE_LANGUAGES = {"en", "id", "sv"}
+LEMMA_TABLE_LANGUAGES = ("en", "id", "sv")
+LEMMAS_FILE = "lemmas.json"
 
 
 @lru_cache(maxsize=None)
-def spacy_pipeline(language: str):
-    """spaCy's blank pipeline for a language, with a lookup lemmatizer where tables exist."""
+def spacy_tokenizer(language: str):
+    """spaCy's blank pipeline for a language: its tokenizer rules, no trained weights."""
     import spacy
 
-    nlp = spacy.blank(language)
-    if language in _LEMMA_TABLE_LANGUAGES:
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
-    return nlp
+    return spacy.blank(language)
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+def full_lemma_table(language: str) -> Dict[str, str]:
+    """spacy-lookups-data's lemma lookup table for a language, as word -> lemma."""
+    import spacy_lookups_data
+
+    path = Path(spacy_lookups_data.__file__).parent / "data" / f"{language}_lemma_lookup.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _message_language(message: Message) -> str:
+    scores = message.get(LANGUAGE_SCORES)
+    if scores:
+        return scores[0]["language"]
+    detected = languages.detect(message.get(TEXT) or "")
+    return detected[0].code if detected else languages.DEFAULT_LANGUAGE
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
 class MultilingualSpacyTokenizer(Tokenizer):
-    """Tokenizes and lemmatizes with spaCy in the language each message is written in."""
+    """Tokenizes with spaCy and lemmatizes in the language each message is written in."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -56,18 +81,70 @@ class MultilingualSpacyTokenizer(Tokenizer):
         # training), so only packages whose module and distribution names agree can be listed.
         return ["spacy"]
 
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage | None = None,
+        resource: Resource | None = None,
+        lemmas: Dict[str, Dict[str, str]] | None = None,
+    ) -> None:
+        super().__init__({**self.get_default_config(), **config})
+        self._model_storage = model_storage
+        self._resource = resource
+        self.lemmas = lemmas or {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "MultilingualSpacyTokenizer":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "MultilingualSpacyTokenizer":
+        try:
+            with model_storage.read_from(resource) as directory:
+                lemmas = rasa.shared.utils.io.read_json_file(directory / LEMMAS_FILE)
+        except (ValueError, FileNotFoundError):
+            lemmas = {}
+        return cls(config, model_storage, resource, lemmas)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        vocabulary: Dict[str, set] = {language: set() for language in LEMMA_TABLE_LANGUAGES}
+        for example in training_data.training_examples:
+            language = _message_language(example)
+            if language in vocabulary:
+                vocabulary[language].update(words(example.get(TEXT) or ""))
+        self.lemmas = {}
+        for language, known in vocabulary.items():
+            table = full_lemma_table(language)
+            wanted = {fold(table.get(word, word)) for word in known} | known
+            self.lemmas[language] = {
+                form.lower(): fold(lemma) for form, lemma in table.items() if fold(lemma) in wanted
+            }
+        if self._model_storage is not None and self._resource is not None:
+            with self._model_storage.write_to(self._resource) as directory:
+                rasa.shared.utils.io.dump_obj_as_json_to_file(directory / LEMMAS_FILE, self.lemmas)
+        return self._resource
+
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         text = strip_invisible(message.get(attribute) or "")
-        scores = message.get(LANGUAGE_SCORES)
-        if scores is None:  # no LanguageIdentifier ran before this tokenizer
-            detected = languages.detect(text)
-            language = detected[0].code if detected else languages.DEFAULT_LANGUAGE
-        else:
-            language = scores[0]["language"] if scores else languages.DEFAULT_LANGUAGE
-        doc = spacy_pipeline(language)(text)
-        tokens = [
-            Token(token.text, token.idx, lemma=fold(token.lemma_ or token.text))
-            for token in doc
-            if token.text.strip() and not token.is_punct
-        ]
+        language = _message_language(message)
+        lemmas = self.lemmas.get(language, {})
+        tokens = []
+        for token in spacy_tokenizer(language)(text):
+            if not token.text.strip() or token.is_punct:
+                continue
+            lemma = lemmas.get(token.lower_) or fold(token.text)
+            tokens.append(Token(token.text, token.idx, lemma=lemma))
         return self._apply_token_pattern(tokens)
