@@ -27,7 +27,7 @@ export RASA_MODEL ?=
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 MODEL_STAMP := models/.trained
 
-.PHONY: help install train run shell validate test test-unit test-stories test-eval eval clean lock tune-fallback report
+.PHONY: help install train run shell validate test test-unit test-stories test-eval eval clean lock tune-fallback report bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -71,10 +71,16 @@ test-stories: install train ## Conversation stories with rasa test, failing on a
 test-eval: install train ## Held-out NLU F1 per language and faq_eval against a live stack
 	$(PYTHON) -m pytest tests/integration -q -s
 
-test: validate test-unit test-stories test-eval ## Everything CI runs
+test: validate test-unit test-stories test-eval bench-smoke ## Everything CI runs
 
 eval: install ## Score a running stack: make eval CASES=tests/eval/heldout.yml TOKEN=...
 	$(PYTHON) ../shared/eval/faq_eval.py $(or $(CASES),../shared/eval/sample.yml) --token "$(TOKEN)" --url http://$(RASA_HOST):$(RASA_PORT)
+
+bench: install train ## Benchmark config.yml against Rasa's default config (~10 min; results/bench/)
+	$(PYTHON) bench/run_bench.py
+
+bench-smoke: install ## The benchmark in a short mode that checks it works (CI runs this)
+	$(PYTHON) bench/run_bench.py --smoke --out results/bench-smoke
 
 report: install ## Report fallbacks, off-topic, low-confidence and "not helpful" turns (HTML + CSV)
 	$(PYTHON) -m reporting.unanswered --out results/report

@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional, Set
 from rasa_sdk import Tracker
 
 from faq.knowledge import BOTH, SUBJECTS, KnowledgeBase
-from faq.language import SUPPORTED_LANGUAGES, LanguageScore, choose_language
+from faq.language import SUPPORTED_LANGUAGES, LanguageScore, choose_language, detect
 
 ASPECT_INTENT_PREFIX = "ask_"
 FOLLOW_UP_INTENT = "inform_subject"
@@ -55,7 +55,13 @@ def turn_language(tracker: Tracker) -> str:
     if pinned in SUPPORTED_LANGUAGES:
         return pinned
     raw_scores = tracker.latest_message.get(LANGUAGE_SCORES)
-    scores = _scores(raw_scores) if isinstance(raw_scores, list) else []
+    if isinstance(raw_scores, list):
+        scores = _scores(raw_scores)
+    else:
+        # An NLU pipeline without LanguageIdentifier (e.g. Rasa's default config in
+        # `make bench`): detect here. A button payload ("/ask_pay") has no language.
+        text = tracker.latest_message.get("text") or ""
+        scores = [] if text.startswith("/") else detect(text)
     return choose_language(scores, tracker.get_slot("language"))
 
 

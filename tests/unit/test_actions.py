@@ -189,3 +189,9 @@ def test_feedback_is_stored_with_the_answers_aspect_subject_and_language(small_k
     events = ActionFeedback(small_knowledge).run(dispatcher, tracker, {})
     assert _texts(dispatcher) == [f"{phrase} [sv]"]
     assert _slots(events)["feedback"] == {"rating": rating, "aspect": "pay", "subject": "bpo", "language": "sv"}
+
+
+def test_without_language_scores_the_action_detects_the_language_itself(small_knowledge, dispatcher):
+    tracker = make_tracker("ask_pay", "Miten puhelinkeskuksen työntekijöille maksetaan palkkaa?",
+                           [subject("call_center")], slots={"language": "en"})
+    assert _slots(ActionAnswer(small_knowledge).run(dispatcher, tracker, {}))["language"] == "fi"

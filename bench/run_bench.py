@@ -1,0 +1,275 @@
+"""`make bench`: the project's configuration against Rasa's default, side by side.
+
+For (a) config.yml and (b) bench/default-config.yml (same data, domain and actions), it
+trains a model, serves it with its action server on loopback, and measures: p50/p95
+latency with 1 user; throughput and p95 with 10 and 50 concurrent users; peak RSS of the
+Rasa and action server processes; training time; model size; accuracy on the held-out
+conversations (tests/eval/heldout.yml, faq_eval format). Prints a table with the ratios
+(a)/(b), writes results/bench/bench.json and bench.png, and reports progress as it goes.
+
+    python bench/run_bench.py            full run (trains both: ~10 minutes on 2 cores)
+    python bench/run_bench.py --smoke    checks that it works: English data, short loads
+
+Load is bounded in requests and time and targets 127.0.0.1 only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Dict, List
+
+PROJECT = Path(__file__).resolve().parent.parent
+PYTHON = PROJECT / ".venv" / "bin" / "python"
+RASA = PROJECT / ".venv" / "bin" / "rasa"
+FAQ_EVAL = PROJECT.parent / "shared" / "eval" / "faq_eval.py"
+OWN_EVAL = PROJECT / "tests" / "eval" / "heldout.yml"
+TOKEN = "bench-token"
+CONFIGS = {"project": PROJECT / "config.yml", "rasa_default": PROJECT / "bench" / "default-config.yml"}
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment(extra: Dict[str, str] | None = None) -> Dict[str, str]:
+    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(PROJECT),
+            "TF_CPP_MIN_LOG_LEVEL": "2", **(extra or {})}
+
+
+def train(name: str, config: Path, data: List[str], out: Path) -> Dict[str, float]:
+    log(f"training {name} ({config.name})")
+    started = time.perf_counter()
+    subprocess.run(
+        [str(RASA), "train", "--config", str(config), "--data", *data, "--out", str(out),
+         "--fixed-model-name", name, "--force"],
+        cwd=PROJECT, env=environment(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    seconds = time.perf_counter() - started
+    model = out / f"{name}.tar.gz"
+    log(f"trained {name} in {seconds:.0f} s ({model.stat().st_size / 1e6:.1f} MB)")
+    return {"train_seconds": seconds, "model_mb": model.stat().st_size / 1e6}
+
+
+class Server:
+    """An action server and a Rasa server for one model, on free loopback ports."""
+
+    def __init__(self, model: Path, workdir: Path) -> None:
+        self.rasa_port, self.action_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.rasa_port}"
+        env = environment({"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+                           "TRACKER_DB": str(workdir / f"tracker-{uuid.uuid4().hex[:6]}.db"),
+                           "SANIC_HOST": "127.0.0.1"})
+        log_file = open(workdir / "server.log", "ab")
+        self.actions = subprocess.Popen([str(PYTHON), "-m", "rasa_sdk", "--actions", "actions",
+                                         "--port", str(self.action_port)],
+                                        cwd=PROJECT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        self.rasa = subprocess.Popen([str(RASA), "run", "--model", str(model), "--endpoints", "endpoints.yml",
+                                      "--credentials", str(PROJECT / "bench" / "credentials.yml"),
+                                      "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+                                      "--enable-api", "--auth-token", TOKEN],
+                                     cwd=PROJECT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.url}/status?token={TOKEN}", timeout=2)
+                urllib.request.urlopen(f"http://127.0.0.1:{self.action_port}/health", timeout=2)
+                return
+            except OSError:
+                time.sleep(1)
+        self.stop()
+        raise RuntimeError("servers did not start; see server.log")
+
+    def peak_rss_mb(self) -> Dict[str, float]:
+        def peak(pid: int) -> float:
+            for line in open(f"/proc/{pid}/status"):
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+            return 0.0
+        rasa, actions = peak(self.rasa.pid), peak(self.actions.pid)
+        return {"rss_rasa_mb": rasa, "rss_actions_mb": actions, "rss_total_mb": rasa + actions}
+
+    def stop(self) -> None:
+        for process in (self.rasa, self.actions):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in (self.rasa, self.actions):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def ask(url: str, sender: str, text: str) -> float:
+    request = urllib.request.Request(f"{url}/webhooks/rest/webhook",
+                                     data=json.dumps({"sender": sender, "message": text}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+    return time.perf_counter() - started
+
+
+def percentile(values: List[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def load(url: str, questions: List[str], users: int, seconds: float, max_requests: int) -> Dict[str, float]:
+    """`users` threads, each a user asking questions in its own conversation, until the time
+    or the request budget runs out."""
+    latencies: List[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def user() -> None:
+        rng = random.Random()
+        sender = f"bench-{uuid.uuid4().hex}"
+        while time.monotonic() < deadline:
+            with lock:
+                if len(latencies) + errors[0] >= max_requests:
+                    return
+            try:
+                elapsed = ask(url, sender, rng.choice(questions))
+                with lock:
+                    latencies.append(elapsed)
+            except OSError:
+                with lock:
+                    errors[0] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=user) for _ in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return {"throughput": len(latencies) / wall, "p50_ms": statistics.median(latencies) * 1000,
+            "p95_ms": percentile(latencies, 0.95) * 1000, "requests": len(latencies), "errors": errors[0]}
+
+
+def accuracy(url: str, cases: Path, workdir: Path) -> float:
+    report = workdir / f"eval-{uuid.uuid4().hex[:6]}.json"
+    subprocess.run([str(PYTHON), str(FAQ_EVAL), str(cases), "--url", url, "--token", TOKEN, "--quiet",
+                    "--report", str(report)], check=False, capture_output=True, timeout=1800)
+    results = json.loads(report.read_text(encoding="utf-8"))
+    return sum(not r["failures"] for r in results) / len(results)
+
+
+def measure(name: str, model: Path, questions: List[str], cases: Path, smoke: bool, workdir: Path) -> Dict[str, float]:
+    log(f"serving {name}")
+    server = Server(model, workdir)
+    try:
+        for text in questions[:5]:  # warm-up
+            ask(server.url, "bench-warmup", text)
+        single = [ask(server.url, f"bench-single-{i % 10}", questions[i % len(questions)])
+                  for i in range(20 if smoke else 200)]
+        result = {"p50_1_ms": statistics.median(single) * 1000, "p95_1_ms": percentile(single, 0.95) * 1000}
+        log(f"{name}: 1 user p50 {result['p50_1_ms']:.1f} ms")
+        for users in (10, 50):
+            measured = load(server.url, questions, users, seconds=3 if smoke else 20,
+                            max_requests=300 if smoke else 5000)
+            result[f"throughput_{users}"] = measured["throughput"]
+            result[f"p95_{users}_ms"] = measured["p95_ms"]
+            result[f"errors_{users}"] = measured["errors"]
+            log(f"{name}: {users} users {measured['throughput']:.1f} msg/s, p95 {measured['p95_ms']:.0f} ms")
+        result.update(server.peak_rss_mb())
+        result["accuracy"] = accuracy(server.url, cases, workdir)
+        log(f"{name}: accuracy {result['accuracy']:.3f}, peak RSS {result['rss_total_mb']:.0f} MB")
+        return result
+    finally:
+        server.stop()
+
+
+ROWS = [
+    ("p50_1_ms", "p50 latency, 1 user (ms)", "lower"),
+    ("p95_1_ms", "p95 latency, 1 user (ms)", "lower"),
+    ("throughput_10", "throughput, 10 users (msg/s)", "higher"),
+    ("p95_10_ms", "p95 latency, 10 users (ms)", "lower"),
+    ("throughput_50", "throughput, 50 users (msg/s)", "higher"),
+    ("p95_50_ms", "p95 latency, 50 users (ms)", "lower"),
+    ("rss_total_mb", "peak RSS, Rasa + actions (MB)", "lower"),
+    ("train_seconds", "training time (s)", "lower"),
+    ("model_mb", "model size (MB)", "lower"),
+    ("accuracy", "held-out accuracy (faq_eval)", "higher"),
+]
+
+
+def table(results: Dict[str, Dict[str, float]]) -> str:
+    a, b = results["project"], results["rasa_default"]
+    lines = ["| metric | (a) project | (b) Rasa default | (a)/(b) |", "|---|---|---|---|"]
+    for key, label, _ in ROWS:
+        ratio = a[key] / b[key] if b.get(key) else float("nan")
+        lines.append(f"| {label} | {a[key]:.3f} | {b[key]:.3f} | {ratio:.2f} |" if key == "accuracy"
+                     else f"| {label} | {a[key]:.1f} | {b[key]:.1f} | {ratio:.2f} |")
+    return "\n".join(lines)
+
+
+def chart(results: Dict[str, Dict[str, float]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(2, 5, figsize=(16, 6))
+    for axis, (key, label, better) in zip(axes.flat, ROWS):
+        values = [results["project"][key], results["rasa_default"][key]]
+        axis.bar(["(a) project", "(b) default"], values, color=["#1f5fa8", "#9aa5b1"])
+        axis.set_title(f"{label}\n({better} is better)", fontsize=9)
+        axis.tick_params(labelsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="English data only, short loads: checks it works")
+    parser.add_argument("--out", default=str(PROJECT / "results" / "bench"))
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    data = ([str(PROJECT / "data" / "nlu" / "en"), str(PROJECT / "data" / "rules")] if args.smoke
+            else [str(PROJECT / "data")])
+    cases = OWN_EVAL
+    conversations = __import__("yaml").safe_load(OWN_EVAL.read_text(encoding="utf-8"))
+    if args.smoke:
+        cases = out / "smoke-cases.yml"
+        english = [c for c in conversations if all(t.get("lang") == "en" for t in c)][:10]
+        cases.write_text(json.dumps(english), encoding="utf-8")
+        conversations = english
+    questions = [turn["q"] for conversation in conversations for turn in conversation]
+
+    results: Dict[str, Dict[str, float]] = {}
+    for name, config in CONFIGS.items():
+        results[name] = train(name, config, data, out)
+        results[name].update(measure(name, out / f"{name}.tar.gz", questions, cases, args.smoke, out))
+    summary = table(results)
+    print(summary)
+    (out / "bench.json").write_text(json.dumps({"mode": "smoke" if args.smoke else "full", "results": results,
+                                                "machine": {"cpus": os.cpu_count()}}, indent=1), encoding="utf-8")
+    (out / "bench.md").write_text(summary + "\n", encoding="utf-8")
+    chart(results, out / "bench.png")
+    log(f"wrote {out / 'bench.json'}, {out / 'bench.md'}, {out / 'bench.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

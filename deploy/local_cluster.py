@@ -1,0 +1,196 @@
+"""A scale-out deployment on one machine, for the scale-out test and `make bench`.
+
+Starts, on 127.0.0.1 only: PostgreSQL (a fresh cluster in a temporary folder), Redis, N
+action servers, N Rasa processes using deploy/endpoints.scale.yml, and nginx balancing both
+(deploy/nginx.conf.template). Every process it starts is stopped by `stop()`, by PID.
+Needs Debian's postgresql, redis-server and nginx (installed by .ci/run).
+"""
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from string import Template
+from typing import Dict, List, Optional
+
+PROJECT = Path(__file__).resolve().parent.parent
+TOKEN = "cluster-token"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def postgres_binary(name: str) -> Optional[str]:
+    """Debian keeps PostgreSQL's server programs in /usr/lib/postgresql/<version>/bin."""
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return found[-1] if found else shutil.which(name)
+
+
+def missing_programs() -> List[str]:
+    wanted = {"initdb": postgres_binary("initdb"), "pg_ctl": postgres_binary("pg_ctl"),
+              "redis-server": shutil.which("redis-server"), "nginx": shutil.which("nginx")}
+    return [name for name, path in wanted.items() if not path]
+
+
+def _wait_http(url: str, timeout: float, process: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{what} not ready in {timeout:.0f}s")
+
+
+class LocalCluster:
+    """PostgreSQL + Redis + N Rasa + N action servers + nginx, on loopback."""
+
+    def __init__(self, workdir: Path, model: Path, processes: int = 2) -> None:
+        self.workdir = workdir
+        self.model = model
+        self.processes = processes
+        self._children: List[subprocess.Popen] = []
+        self._pg_data = workdir / "pg"
+        self.pg_port = _free_port()
+        self.redis_port = _free_port()
+        self.rasa_port = _free_port()
+        self.action_port = _free_port()
+        self.url = f"http://127.0.0.1:{self.rasa_port}"
+        self.db_url = f"postgresql://rasa:rasa@127.0.0.1:{self.pg_port}/rasa"
+        self.rasa_urls: List[str] = []
+
+    # -- lifecycle --------------------------------------------------------------------
+    def start(self) -> "LocalCluster":
+        try:
+            self._start_postgres()
+            self._start_redis()
+            rasa_ports, action_ports = self._start_assistants()
+            self._start_nginx(rasa_ports, action_ports)
+        except Exception:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        for child in reversed(self._children):
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in reversed(self._children):
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        self._children.clear()
+        if (self._pg_data / "postmaster.pid").exists():
+            self._as_postgres([postgres_binary("pg_ctl"), "-D", str(self._pg_data), "-m", "fast", "stop"])
+
+    def __enter__(self) -> "LocalCluster":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- services -----------------------------------------------------------------------
+    def _as_postgres(self, command: List[str]) -> None:
+        # PostgreSQL refuses to run as root; Debian's package creates the `postgres` user.
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--"] + command
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def _start_postgres(self) -> None:
+        self._pg_data.mkdir(parents=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.workdir, "postgres")
+            shutil.chown(self._pg_data, "postgres")
+            os.chmod(self.workdir, 0o755)
+        password_file = self.workdir / "pg-password"
+        password_file.write_text("rasa\n")
+        if os.geteuid() == 0:
+            shutil.chown(password_file, "postgres")
+        self._as_postgres([postgres_binary("initdb"), "-D", str(self._pg_data), "-U", "rasa",
+                           "--pwfile", str(password_file), "-A", "md5", "-E", "UTF8"])
+        self._as_postgres([postgres_binary("pg_ctl"), "-D", str(self._pg_data), "-w", "-l",
+                           str(self._pg_data / "server.log"), "-o",
+                           f"-p {self.pg_port} -c listen_addresses=127.0.0.1 -k {self._pg_data}", "start"])
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(f"postgresql://rasa:rasa@127.0.0.1:{self.pg_port}/postgres",
+                                  isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(sa.text("CREATE DATABASE rasa"))
+        engine.dispose()
+
+    def _start_redis(self) -> None:
+        self._spawn([shutil.which("redis-server"), "--port", str(self.redis_port), "--bind", "127.0.0.1",
+                     "--save", "", "--appendonly", "no", "--dir", str(self.workdir)], "redis.log")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.redis_port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("redis did not start")
+
+    def environment(self) -> Dict[str, str]:
+        return {
+            **os.environ,
+            "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(PROJECT), "TF_CPP_MIN_LOG_LEVEL": "2",
+            "POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": str(self.pg_port), "POSTGRES_DB": "rasa",
+            "POSTGRES_USER": "rasa", "POSTGRES_PASSWORD": "rasa",
+            "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.redis_port), "REDIS_DB": "0", "REDIS_PASSWORD": "",
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+            "SANIC_HOST": "127.0.0.1",
+        }
+
+    def _start_assistants(self):
+        env = self.environment()
+        rasa_ports, action_ports = [], []
+        python = str(PROJECT / ".venv" / "bin" / "python")
+        rasa = str(PROJECT / ".venv" / "bin" / "rasa")
+        for index in range(self.processes):
+            action_port, rasa_port = _free_port(), _free_port()
+            actions = self._spawn([python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+                                  f"actions-{index}.log", env)
+            server = self._spawn([rasa, "run", "--model", str(self.model), "--endpoints",
+                                  str(PROJECT / "deploy" / "endpoints.scale.yml"),
+                                  "--credentials", str(PROJECT / "bench" / "credentials.yml"),
+                                  "--interface", "127.0.0.1", "--port", str(rasa_port),
+                                  "--enable-api", "--auth-token", TOKEN], f"rasa-{index}.log", env)
+            rasa_ports.append(rasa_port)
+            action_ports.append(action_port)
+        self.rasa_urls = [f"http://127.0.0.1:{port}" for port in rasa_ports]
+            _wait_http(f"http://127.0.0.1:{action_port}/health", 120, actions, "action server")
+            _wait_http(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", 300, server, "rasa")
+        return rasa_ports, action_ports
+
+    def _start_nginx(self, rasa_ports: List[int], action_ports: List[int]) -> None:
+        prefix = self.workdir / "nginx"
+        prefix.mkdir()
+        config = Template((PROJECT / "deploy" / "nginx.conf.template").read_text()).safe_substitute(
+            PREFIX=str(prefix), RASA_PORT=self.rasa_port, ACTION_PORT=self.action_port,
+            RASA_SERVERS="\n".join(f"        server 127.0.0.1:{p};" for p in rasa_ports),
+            ACTION_SERVERS="\n".join(f"        server 127.0.0.1:{p};" for p in action_ports),
+        )
+        (prefix / "nginx.conf").write_text(config)
+        nginx = self._spawn([shutil.which("nginx"), "-p", str(prefix), "-c", str(prefix / "nginx.conf")], "nginx.out")
+        _wait_http(f"{self.url}/status?token={TOKEN}", 30, nginx, "nginx")
+
+    def _spawn(self, command: List[str], log_name: str, env: Optional[Dict[str, str]] = None) -> subprocess.Popen:
+        log = open(self.workdir / log_name, "ab")
+        child = subprocess.Popen(command, cwd=PROJECT, env=env or self.environment(), stdout=log,
+                                 stderr=subprocess.STDOUT)
+        self._children.append(child)
+        return child
