@@ -23,6 +23,7 @@ export WIDGET_PORT ?= 8080
 export WIDGET_ORIGINS ?= http://$(WIDGET_HOST):$(WIDGET_PORT),http://localhost:$(WIDGET_PORT)
 export RASA_API_TOKEN ?=
 export RASA_MODEL ?=
+export SCALE ?=
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 MODEL_STAMP := models/.trained
@@ -68,8 +69,8 @@ test-unit: install ## Unit and contract tests (offline, seconds)
 test-stories: install train ## Conversation stories with rasa test, failing on any wrong prediction
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
 
-test-eval: install train ## Held-out NLU F1 per language and faq_eval against a live stack
-	$(PYTHON) -m pytest tests/integration -q -s
+test-eval: install train ## Held-out NLU F1 per language, faq_eval, channels, scale-out (live servers)
+	$(PYTHON) -m pytest tests/integration tests/scale -q -s
 
 test: validate test-unit test-stories test-eval bench-smoke ## Everything CI runs
 

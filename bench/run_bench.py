@@ -28,6 +28,8 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+
+import yaml
 from typing import Dict, List
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -36,6 +38,8 @@ RASA = PROJECT / ".venv" / "bin" / "rasa"
 FAQ_EVAL = PROJECT.parent / "shared" / "eval" / "faq_eval.py"
 OWN_EVAL = PROJECT / "tests" / "eval" / "heldout.yml"
 TOKEN = "bench-token"
+# Conversations in the load test are this long, like a visitor asking a few questions.
+TURNS_PER_CONVERSATION = 6
 CONFIGS = {"project": PROJECT / "config.yml", "rasa_default": PROJECT / "bench" / "default-config.yml"}
 
 
@@ -75,13 +79,15 @@ class Server:
         self.rasa_port, self.action_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         env = environment({"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
-                           "TRACKER_DB": str(workdir / f"tracker-{uuid.uuid4().hex[:6]}.db"),
-                           "SANIC_HOST": "127.0.0.1"})
+                           "TRACKER_DB": str(workdir / f"tracker-{uuid.uuid4().hex[:6]}.db")})
         log_file = open(workdir / "server.log", "ab")
-        self.actions = subprocess.Popen([str(PYTHON), "-m", "rasa_sdk", "--actions", "actions",
+        self.actions = subprocess.Popen([str(PYTHON), "-m", "actions.server", "--host", "127.0.0.1",
                                          "--port", str(self.action_port)],
                                         cwd=PROJECT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
-        self.rasa = subprocess.Popen([str(RASA), "run", "--model", str(model), "--endpoints", "endpoints.yml",
+        # Both configurations are served the way `make run` serves (runtime.rasa_server), so the
+        # comparison is about the configuration.
+        self.rasa = subprocess.Popen([str(PYTHON), "-m", "runtime.rasa_server", "run", "--model", str(model),
+                                      "--endpoints", "endpoints.yml",
                                       "--credentials", str(PROJECT / "bench" / "credentials.yml"),
                                       "--interface", "127.0.0.1", "--port", str(self.rasa_port),
                                       "--enable-api", "--auth-token", TOKEN],
@@ -142,8 +148,11 @@ def load(url: str, questions: List[str], users: int, seconds: float, max_request
 
     def user() -> None:
         rng = random.Random()
-        sender = f"bench-{uuid.uuid4().hex}"
+        sender, turns = f"bench-{uuid.uuid4().hex}", 0
         while time.monotonic() < deadline:
+            if turns == TURNS_PER_CONVERSATION:  # a new visitor starts a new conversation
+                sender, turns = f"bench-{uuid.uuid4().hex}", 0
+            turns += 1
             with lock:
                 if len(latencies) + errors[0] >= max_requests:
                     return
@@ -180,7 +189,7 @@ def measure(name: str, model: Path, questions: List[str], cases: Path, smoke: bo
     try:
         for text in questions[:5]:  # warm-up
             ask(server.url, "bench-warmup", text)
-        single = [ask(server.url, f"bench-single-{i % 10}", questions[i % len(questions)])
+        single = [ask(server.url, f"bench-single-{i // TURNS_PER_CONVERSATION}", questions[i % len(questions)])
                   for i in range(20 if smoke else 200)]
         result = {"p50_1_ms": statistics.median(single) * 1000, "p95_1_ms": percentile(single, 0.95) * 1000}
         log(f"{name}: 1 user p50 {result['p50_1_ms']:.1f} ms")
@@ -239,6 +248,23 @@ def chart(results: Dict[str, Dict[str, float]], path: Path) -> None:
     figure.savefig(path, dpi=100)
 
 
+SMOKE_INTENTS = ("ask_definition", "ask_skills", "ask_pay", "ask_difference", "inform_subject", "greet", "out_of_scope")
+
+
+def smoke_data(out: Path, conversations: list) -> tuple:
+    """English examples of a few intents: enough to exercise every step in a few minutes."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    english = load_data(str(PROJECT / "data" / "nlu" / "en"))
+    subset = english.filter_training_examples(lambda example: example.get("intent") in SMOKE_INTENTS)
+    nlu_file = out / "smoke-nlu.yml"
+    nlu_file.write_text(subset.nlu_as_yaml(), encoding="utf-8")
+    kept = [c for c in conversations
+            if all(t.get("lang") == "en" and (t.get("oos") or t.get("aspect") in ("definition", "skills", "pay", "difference"))
+                   for t in c)][:10]
+    return [str(nlu_file), str(PROJECT / "data" / "rules")], kept
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="English data only, short loads: checks it works")
@@ -246,15 +272,13 @@ def main() -> int:
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    data = ([str(PROJECT / "data" / "nlu" / "en"), str(PROJECT / "data" / "rules")] if args.smoke
-            else [str(PROJECT / "data")])
-    cases = OWN_EVAL
-    conversations = __import__("yaml").safe_load(OWN_EVAL.read_text(encoding="utf-8"))
+    conversations = yaml.safe_load(OWN_EVAL.read_text(encoding="utf-8"))
     if args.smoke:
+        data, conversations = smoke_data(out, conversations)
         cases = out / "smoke-cases.yml"
-        english = [c for c in conversations if all(t.get("lang") == "en" for t in c)][:10]
-        cases.write_text(json.dumps(english), encoding="utf-8")
-        conversations = english
+        cases.write_text(json.dumps(conversations), encoding="utf-8")
+    else:
+        data, cases = [str(PROJECT / "data")], OWN_EVAL
     questions = [turn["q"] for conversation in conversations for turn in conversation]
 
     results: Dict[str, Dict[str, float]] = {}

@@ -27,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.input_guard import check, handle_or_apologise, phrase
 from channels.rendering import slack_message
 
 logger = logging.getLogger(__name__)
@@ -50,9 +51,11 @@ class SlackReplyOutput(OutputChannel):
         self.client = client
         self.channel = channel
         self.thread_ts = thread_ts
+        self.sent = 0
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         arguments = slack_message(message)
+        self.sent += 1
         if self.thread_ts:
             arguments["thread_ts"] = self.thread_ts
         await self.client.chat_postMessage(channel=self.channel, **arguments)
@@ -172,14 +175,22 @@ class FaqSlackInput(SlackInput):
     def _dispatch(self, on_new_message, text: str, user: str, channel: str, thread_ts: Optional[str]) -> None:
         # Slack wants an answer within 3 seconds, so the message is handled in the background.
         sender_id = f"slack-{user}-{channel}" + (f"-{thread_ts}" if thread_ts else "")
-        message = UserMessage(
-            text,
-            SlackReplyOutput(self.client, channel, thread_ts),
-            sender_id,
-            input_channel=self.name(),
-            metadata={"out_channel": channel, "thread_id": thread_ts},
-        )
-        task = asyncio.create_task(on_new_message(message))
+        output = SlackReplyOutput(self.client, channel, thread_ts)
+        checked = check(text)
+
+        async def handle() -> None:
+            if checked.reply is not None:
+                await output.send_response(sender_id, {"text": checked.reply})
+                return
+            message = UserMessage(checked.text, output, sender_id, input_channel=self.name(),
+                                  metadata={"out_channel": channel, "thread_id": thread_ts})
+
+            async def apologise() -> None:
+                await output.send_response(sender_id, {"text": phrase("service_unavailable", checked.text)})
+
+            await handle_or_apologise(on_new_message(message), lambda: output.sent > 0, apologise)
+
+        task = asyncio.create_task(handle())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

@@ -6,7 +6,9 @@
 2. Only the configured origins may connect (Rasa creates the socket.io server with origin
    checks switched off).
 3. Messages are validated before they reach Rasa: a missing or non-text message, or a
-   session id that is not a long random token, is answered with an error event, not a crash.
+   session id that is not a long random token, is answered with an error event, not a crash;
+   empty or over-long messages and a silent action server get a polite reply
+   (channels/input_guard.py).
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from channels.input_guard import check, handle_or_apologise, phrase
+
 logger = logging.getLogger(__name__)
 
 # Session ids are the browser's random token (crypto.randomUUID without dashes or longer).
@@ -28,6 +32,10 @@ ERROR_EVENT = "error_message"
 
 class WidgetOutput(SocketIOOutput):
     """Sends each bot message as one event, with everything the widget needs to render it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sent = 0
 
     @classmethod
     def name(cls) -> Text:
@@ -40,6 +48,7 @@ class WidgetOutput(SocketIOOutput):
             if message.get(key)
         }
         if event:
+            self.sent += 1
             await self._send_message(recipient_id, event)
 
 
@@ -73,21 +82,30 @@ class WidgetSocketIOInput(SocketIOInput):
                 await sio.emit(ERROR_EVENT, {"error": problem}, room=sid)
                 return
             sender_id = data["session_id"] if self.session_persistence else sid
+            room = sender_id if self.session_persistence else sid
+            output = WidgetOutput(sio, self.bot_message_evt)
+            checked = check(data["message"])
+            if checked.reply is not None:
+                await output.send_response(room, {"text": checked.reply})
+                return
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
                 try:
                     metadata = json.loads(metadata)
                 except ValueError:
                     metadata = {}
-            await on_new_message(
-                UserMessage(
-                    data["message"],
-                    WidgetOutput(sio, self.bot_message_evt),
-                    sender_id,
-                    input_channel=self.name(),
-                    metadata=metadata if isinstance(metadata, dict) else {},
-                )
+            message = UserMessage(
+                checked.text,
+                output,
+                sender_id,
+                input_channel=self.name(),
+                metadata=metadata if isinstance(metadata, dict) else {},
             )
+
+            async def apologise() -> None:
+                await output.send_response(room, {"text": phrase("service_unavailable", checked.text)})
+
+            await handle_or_apologise(on_new_message(message), lambda: output.sent > 0, apologise)
 
         # Replaces Rasa's handler for the same event with the validating one above.
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)

@@ -152,19 +152,17 @@ class LocalCluster:
             "POSTGRES_USER": "rasa", "POSTGRES_PASSWORD": "rasa",
             "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.redis_port), "REDIS_DB": "0", "REDIS_PASSWORD": "",
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
-            "SANIC_HOST": "127.0.0.1",
         }
 
     def _start_assistants(self):
         env = self.environment()
         rasa_ports, action_ports = [], []
         python = str(PROJECT / ".venv" / "bin" / "python")
-        rasa = str(PROJECT / ".venv" / "bin" / "rasa")
         for index in range(self.processes):
             action_port, rasa_port = _free_port(), _free_port()
-            actions = self._spawn([python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+            actions = self._spawn([python, "-m", "actions.server", "--host", "127.0.0.1", "--port", str(action_port)],
                                   f"actions-{index}.log", env)
-            server = self._spawn([rasa, "run", "--model", str(self.model), "--endpoints",
+            server = self._spawn([python, "-m", "runtime.rasa_server", "run", "--model", str(self.model), "--endpoints",
                                   str(PROJECT / "deploy" / "endpoints.scale.yml"),
                                   "--credentials", str(PROJECT / "bench" / "credentials.yml"),
                                   "--interface", "127.0.0.1", "--port", str(rasa_port),

@@ -87,7 +87,11 @@ class LanguageIdentifier(GraphComponent):
                 counts = rasa.shared.utils.io.read_json_file(directory / VOCABULARY_FILE)
         except (ValueError, FileNotFoundError):
             counts = {}
-        return cls(config, model_storage, resource, languages.VocabularyModel(counts))
+        identifier = cls(config, model_storage, resource, languages.VocabularyModel(counts))
+        # Load the detectors' models now rather than during the first messages.
+        identifier.identify("warm up")
+        languages.unsupported_language("warm up the detector for other languages", 0.0)
+        return identifier
 
     def identify(self, text: str) -> List[Dict[str, Any]]:
         scores = languages.combine(languages.detect(text), self.vocabulary.scores(text))

@@ -1,6 +1,6 @@
 """Turns messages the assistant cannot read into `nlu_fallback`.
 
-Two kinds: messages that share no word with the training data ("xqzv blorf wug"), where a
+Three kinds: messages with no words at all (emoji, digits, punctuation), messages that share no word with the training data ("xqzv blorf wug"), where a
 linear classifier would still hand the largest share of probability to some intent, and
 messages in a language the assistant does not speak. Both should get a clarification,
 not a guess, so their intent becomes `nlu_fallback` with no other candidates (the
@@ -45,9 +45,13 @@ class UnreadableMessageFallback(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
-            has_letters = isinstance(text, str) and any(char.isalpha() for char in text)
+            if not isinstance(text, str):
+                continue
+            has_letters = any(char.isalpha() for char in text)
+            # Emoji, digits or punctuation only: nothing to classify.
+            no_words = not has_letters and not text.startswith("/")
             unknown_words = has_letters and message.get(KNOWN_VOCABULARY) is False
-            if unknown_words or message.get(UNSUPPORTED_LANGUAGE):
+            if no_words or unknown_words or message.get(UNSUPPORTED_LANGUAGE):
                 fallback = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
                 message.set(INTENT, fallback, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [fallback], add_to_output=True)

@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from tests.integration.conftest import SLACK_SIGNING_SECRET
+from tests.live_stack import SLACK_SIGNING_SECRET
 
 QUESTION = "What skills do call center agents need?"
 

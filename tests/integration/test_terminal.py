@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from tests.conftest import PROJECT
-from tests.integration.conftest import Stack
+from tests.live_stack import Stack
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 

@@ -1,0 +1,75 @@
+"""The REST channel (`/webhooks/rest/webhook`): Rasa's, with strict input and a reply always.
+
+- A body that is not a JSON object with text `message` and `sender` is a 400, not a 500
+  (invalid JSON and invalid UTF-8 included).
+- Empty and over-long messages get a polite reply without reaching the NLU
+  (channels/input_guard.py).
+- When the assistant sends nothing in time (action server down or slow), the reply is a
+  short apology in the user's language instead of an empty list after minutes.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Awaitable, Callable, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.input_guard import check, handle_or_apologise, phrase
+
+MAX_SENDER_CHARS = 256
+
+
+class FaqRestInput(RestInput):
+    """REST input with validation and a guaranteed reply (see the module docstring)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        webhook = Blueprint("faq_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                body = json.loads(request.body.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                return response.json({"error": "the body must be JSON in UTF-8"}, status=400)
+            problem = _problem_with(body)
+            if problem:
+                return response.json({"error": problem}, status=400)
+            checked = check(body["message"])
+            if checked.reply is not None:
+                return response.json([{"recipient_id": body["sender"], "text": checked.reply}])
+            metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
+            collector = CollectingOutputChannel()
+            message = UserMessage(checked.text, collector, body["sender"], input_channel=self.name(),
+                                  metadata=metadata)
+
+            async def apologise() -> None:
+                await collector.send_text_message(body["sender"], phrase("service_unavailable", checked.text))
+
+            await handle_or_apologise(on_new_message(message), lambda: bool(collector.messages), apologise)
+            return response.json(collector.messages)
+
+        return webhook
+
+
+def _problem_with(body: Any) -> str | None:
+    if not isinstance(body, dict):
+        return "expected a JSON object with 'sender' and 'message'"
+    sender, message = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+        return f"'sender' must be non-empty text of at most {MAX_SENDER_CHARS} characters"
+    if not isinstance(message, str):
+        return "'message' must be text"
+    return None
+
