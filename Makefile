@@ -28,7 +28,7 @@ export SCALE ?=
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 MODEL_STAMP := models/.trained
 
-.PHONY: help install train run shell validate test test-unit test-stories test-eval eval clean lock tune-fallback report bench bench-smoke
+.PHONY: help install train run shell validate test test-unit test-stories test-eval test-reliability test-live eval clean lock tune-fallback report bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -72,7 +72,13 @@ test-stories: install train ## Conversation stories with rasa test, failing on a
 test-eval: install train ## Held-out NLU F1 per language, faq_eval, channels, scale-out (live servers)
 	$(PYTHON) -m pytest tests/integration tests/scale -q -s
 
-test: validate test-unit test-stories test-eval bench-smoke ## Everything CI runs
+test-reliability: install train ## Bad input, faults, load and security defaults (prints its numbers)
+	$(PYTHON) -m pytest tests/reliability -q -s
+
+test-live: install train ## All tests on live servers in one session (one stack start): eval, reliability
+	$(PYTHON) -m pytest tests/integration tests/scale tests/reliability -q -s
+
+test: validate test-unit test-stories test-live bench-smoke ## Everything CI runs
 
 eval: install ## Score a running stack: make eval CASES=tests/eval/heldout.yml TOKEN=...
 	$(PYTHON) ../shared/eval/faq_eval.py $(or $(CASES),../shared/eval/sample.yml) --token "$(TOKEN)" --url http://$(RASA_HOST):$(RASA_PORT)

@@ -120,15 +120,16 @@ def slack_message(message: Dict[str, Any]) -> Dict[str, Any]:
         fallback.append("\n".join(table_lines(table)))  # notification text for clients without blocks
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "*" + " | ".join(map(_slack_escape, columns)) + "*"}})
         for row in table.get("rows", []):
-            cells = [str(cell) for cell in row]
-            blocks.append({
-                "type": "section",
-                "text": {"type": "mrkdwn", "text": f"*{_slack_escape(cells[0])}*"},
-                "fields": [
-                    {"type": "mrkdwn", "text": f"*{_slack_escape(columns[i])}:* {_slack_escape(cell)}"[:2000]}
-                    for i, cell in enumerate(cells[1:10], start=1)
-                ],
-            })
+            cells = [str(cell) for cell in row] or [""]
+            block: Dict[str, Any] = {"type": "section", "text": {"type": "mrkdwn", "text": f"*{_slack_escape(cells[0])}*"[:3000]}}
+            fields = [
+                {"type": "mrkdwn",
+                 "text": f"*{_slack_escape(columns[i] if i < len(columns) else '')}:* {_slack_escape(cell)}"[:2000]}
+                for i, cell in enumerate(cells[1:10], start=1)
+            ]
+            if fields:
+                block["fields"] = fields
+            blocks.append(block)
     sources = custom.get("sources")
     if isinstance(sources, list) and sources:
         label = text.split(":", 1)[0] if ":" in text else "Sources"

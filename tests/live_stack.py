@@ -126,6 +126,8 @@ class Stack:
             "WIDGET_ORIGINS": f"http://127.0.0.1:{self.widget_port}",
             "RASA_API_TOKEN": token,
             "RASA_MODEL": str(model),
+            # A silent action server is answered with an apology after this long.
+            "REPLY_BUDGET_SECONDS": "4",
         }
         self.env.update(env)
         if slack_api_url:
@@ -159,6 +161,21 @@ class Stack:
                 return rasa_ok and response.status == 200
         except OSError:
             return False
+
+    def child_pid(self, marker: str) -> int:
+        """The PID of the process this stack started whose command line contains `marker`."""
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = (entry / "status").read_text()
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            parent = int(status.split("PPid:")[1].split()[0])
+            if parent == self.process.pid and marker in command:
+                return int(entry.name)
+        raise LookupError(marker)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -1,0 +1,139 @@
+"""Faults: a slow or dead action server, a broken knowledge file, a Rasa restart."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+import yaml
+
+from tests.conftest import PROJECT
+from tests.live_stack import Stack
+
+NORMAL = "What skills do call center agents need?"
+
+
+def _ask(url: str, sender: str, text: str, timeout: float = 60) -> tuple:
+    request = urllib.request.Request(f"{url}/webhooks/rest/webhook",
+                                     data=json.dumps({"sender": sender, "message": text}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read()), time.perf_counter() - started
+
+
+def _apology(language: str) -> str:
+    from faq.knowledge import KnowledgeBase
+
+    return KnowledgeBase.load().phrase("service_unavailable", language)
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_frozen_action_server_gets_an_apology_in_the_users_language_then_answers_resume(stack):
+    actions = stack.child_pid("actions.server")
+    sender = f"fault-{uuid.uuid4().hex}"
+    os.kill(actions, signal.SIGSTOP)
+    try:
+        replies, elapsed = _ask(stack.url, sender, "Aké zručnosti potrebujem do call centra?")
+    finally:
+        os.kill(actions, signal.SIGCONT)
+    assert elapsed < 10
+    assert [r["text"] for r in replies] == [_apology("sk")]
+    time.sleep(2)  # the frozen turn completes in the background once the server is back
+    replies, _ = _ask(stack.url, sender, NORMAL)
+    assert any("communication" in r.get("text", "").lower() for r in replies)
+    print(f"  frozen action server: apology after {elapsed:.1f} s, answers resumed")
+
+
+@pytest.fixture(scope="module")
+def stack_without_actions_or_api(trained_model, tmp_path_factory):
+    """A stack whose Rasa points at a closed action server port, with the HTTP API off."""
+    running = Stack(tmp_path_factory.mktemp("no-actions"), trained_model, token="",
+                    ACTION_ENDPOINT_URL=f"http://127.0.0.1:{_closed_port()}/webhook")
+    running.start()
+    yield running
+    running.stop()
+
+
+def test_a_dead_action_server_gets_an_apology_quickly(stack_without_actions_or_api):
+    replies, elapsed = _ask(stack_without_actions_or_api.url, f"dead-{uuid.uuid4().hex}", "Mitä puhelinkeskus tekee?")
+    assert elapsed < 10
+    assert [r["text"] for r in replies] == [_apology("fi")]
+    print(f"  dead action server: apology after {elapsed * 1000:.0f} ms")
+
+
+def test_the_http_api_is_off_without_a_token(stack_without_actions_or_api):
+    for path in ("/conversations/someone/tracker", "/status", "/model/parse"):
+        try:
+            urllib.request.urlopen(f"{stack_without_actions_or_api.url}{path}", timeout=10)
+            status = 200
+        except urllib.error.HTTPError as error:
+            status = error.code
+        assert status in (403, 404, 405), path
+
+
+def _broken_copy(tmp_path):
+    document = yaml.safe_load((PROJECT / "knowledge" / "comparison.yml").read_text(encoding="utf-8"))
+    del document["aspects"]["pay"]["entries"]["bpo"]["answer"]["sv"]
+    broken = tmp_path / "comparison.yml"
+    broken.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    return broken
+
+
+def test_a_broken_knowledge_file_stops_the_action_server_from_starting(tmp_path):
+    broken = _broken_copy(tmp_path)
+    completed = subprocess.run([sys.executable, "-m", "actions.server", "--port", str(_closed_port())],
+                               cwd=PROJECT, env={**os.environ, "KNOWLEDGE_FILE": str(broken), "PYTHONPATH": str(PROJECT)},
+                               capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 1
+    assert f"{broken}: aspects.pay.entries.bpo.answer: missing key 'sv'" in completed.stderr
+
+
+def test_a_broken_file_on_reload_keeps_the_last_good_version(tmp_path):
+    knowledge = tmp_path / "comparison.yml"
+    shutil.copy(PROJECT / "knowledge" / "comparison.yml", knowledge)
+    port = _closed_port()
+    log = tmp_path / "actions.log"
+    server = subprocess.Popen([sys.executable, "-m", "actions.server", "--port", str(port)], cwd=PROJECT,
+                              env={**os.environ, "KNOWLEDGE_FILE": str(knowledge), "PYTHONPATH": str(PROJECT)},
+                              stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        (tmp_path / "broken").mkdir()
+        knowledge.write_text(_broken_copy(tmp_path / "broken").read_text(encoding="utf-8"), encoding="utf-8")
+        server.send_signal(signal.SIGHUP)
+        time.sleep(2)
+        call = {"next_action": "action_answer", "sender_id": "reload", "version": "3.6.2", "domain": {},
+                "tracker": {"sender_id": "reload", "slots": {"language": "sv"}, "events": [], "paused": False,
+                            "latest_message": {"text": "Hur får BPO-anställda betalt?", "entities": [{"entity": "subject", "value": "bpo"}],
+                                               "intent": {"name": "ask_pay", "confidence": 0.9}},
+                            "latest_action_name": "action_listen", "active_loop": {}, "followup_action": None}}
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/webhook", data=json.dumps(call).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            result = json.loads(response.read())
+        assert result["responses"][0]["text"]  # the Swedish BPO pay answer, from the last good version
+        assert "aspects.pay.entries.bpo.answer: missing key 'sv'" in log.read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
