@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -62,7 +63,10 @@ class LocalCluster:
         self.model = model
         self.processes = processes
         self._children: List[subprocess.Popen] = []
-        self._pg_data = workdir / "pg"
+        # PostgreSQL runs as the `postgres` user, who cannot enter pytest's private folders:
+        # its data lives in a folder of its own under the system temp directory.
+        self._pg_root = Path(tempfile.mkdtemp(prefix="bpo-faq-pg-"))
+        self._pg_data = self._pg_root / "data"
         self.pg_port = _free_port()
         self.redis_port = _free_port()
         self.rasa_port = _free_port()
@@ -95,6 +99,7 @@ class LocalCluster:
         self._children.clear()
         if (self._pg_data / "postmaster.pid").exists():
             self._as_postgres([postgres_binary("pg_ctl"), "-D", str(self._pg_data), "-m", "fast", "stop"])
+        shutil.rmtree(self._pg_root, ignore_errors=True)
 
     def __enter__(self) -> "LocalCluster":
         return self.start()
@@ -110,12 +115,11 @@ class LocalCluster:
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def _start_postgres(self) -> None:
-        self._pg_data.mkdir(parents=True)
+        self._pg_data.mkdir()
         if os.geteuid() == 0:
-            shutil.chown(self.workdir, "postgres")
+            shutil.chown(self._pg_root, "postgres")
             shutil.chown(self._pg_data, "postgres")
-            os.chmod(self.workdir, 0o755)
-        password_file = self.workdir / "pg-password"
+        password_file = self._pg_root / "pg-password"
         password_file.write_text("rasa\n")
         if os.geteuid() == 0:
             shutil.chown(password_file, "postgres")
@@ -156,7 +160,7 @@ class LocalCluster:
 
     def _start_assistants(self):
         env = self.environment()
-        rasa_ports, action_ports = [], []
+        rasa_ports, action_ports, started = [], [], []
         python = str(PROJECT / ".venv" / "bin" / "python")
         for index in range(self.processes):
             action_port, rasa_port = _free_port(), _free_port()
@@ -169,9 +173,12 @@ class LocalCluster:
                                   "--enable-api", "--auth-token", TOKEN], f"rasa-{index}.log", env)
             rasa_ports.append(rasa_port)
             action_ports.append(action_port)
-        self.rasa_urls = [f"http://127.0.0.1:{port}" for port in rasa_ports]
+            started.append((actions, action_port, server, rasa_port))
+        # All processes load in parallel; then each must answer.
+        for actions, action_port, server, rasa_port in started:
             _wait_http(f"http://127.0.0.1:{action_port}/health", 120, actions, "action server")
             _wait_http(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", 300, server, "rasa")
+        self.rasa_urls = [f"http://127.0.0.1:{port}" for port in rasa_ports]
         return rasa_ports, action_ports
 
     def _start_nginx(self, rasa_ports: List[int], action_ports: List[int]) -> None:
