@@ -28,7 +28,7 @@ export SCALE ?=
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 MODEL_STAMP := models/.trained
 
-.PHONY: help install train run shell validate test test-unit test-stories test-eval test-reliability test-live eval clean lock tune-fallback report bench bench-smoke
+.PHONY: help install train run shell validate lint test test-unit test-stories test-eval test-reliability test-live eval clean lock tune-fallback report bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ validate: install ## Check the knowledge file and the Rasa training data
 	$(PYTHON) -m faq.validate
 	$(RASA) data validate --fail-on-warnings
 
+lint: install ## ruff (pyflakes, bugbear, import order)
+	$(BIN)/ruff check .
+
 test-unit: install ## Unit and contract tests (offline, seconds)
 	$(PYTHON) -m pytest tests/unit -q
 
@@ -78,7 +81,7 @@ test-reliability: install train ## Bad input, faults, load and security defaults
 test-live: install train ## All tests on live servers in one session (one stack start): eval, reliability
 	$(PYTHON) -m pytest tests/integration tests/scale tests/reliability -q -s
 
-test: validate test-unit test-stories test-live bench-smoke ## Everything CI runs
+test: lint validate test-unit test-stories test-live bench-smoke ## Everything CI runs
 
 eval: install ## Score a running stack: make eval CASES=tests/eval/heldout.yml TOKEN=...
 	$(PYTHON) ../shared/eval/faq_eval.py $(or $(CASES),../shared/eval/sample.yml) --token "$(TOKEN)" --url http://$(RASA_HOST):$(RASA_PORT)

@@ -7,11 +7,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from faq.knowledge import KnowledgeBase
-
 from actions.dialogue import resolve_turn
 from actions.knowledge_store import shared_knowledge
 from actions.messages import answer_messages, table_message
+from faq.knowledge import KnowledgeBase
 
 
 class ActionAnswer(Action):

@@ -8,12 +8,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from faq.knowledge import KnowledgeBase
-from faq.language import SUPPORTED_LANGUAGES
-
 from actions.dialogue import ASPECT_INTENT_PREFIX, latest_intent, mentioned, turn_language
 from actions.knowledge_store import shared_knowledge
 from actions.messages import capabilities_message, did_you_mean_message
+from faq.knowledge import KnowledgeBase
+from faq.language import SUPPORTED_LANGUAGES
 
 # Small-talk intents and the phrase that answers each.
 SMALL_TALK_PHRASES = {

@@ -4,9 +4,8 @@ from __future__ import annotations
 import logging
 from typing import Optional
 
-from faq.knowledge import KnowledgeBase
-
 from actions.settings import settings
+from faq.knowledge import KnowledgeBase
 
 logger = logging.getLogger(__name__)
 _current: Optional[KnowledgeBase] = None

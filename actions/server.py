@@ -14,9 +14,8 @@ import os
 import signal
 import sys
 
-from faq.knowledge import KnowledgeError
-
 from actions import knowledge_store
+from faq.knowledge import KnowledgeError
 
 logger = logging.getLogger("actions.server")
 

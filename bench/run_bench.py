@@ -28,9 +28,9 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import Dict, List
 
 import yaml
-from typing import Dict, List
 
 PROJECT = Path(__file__).resolve().parent.parent
 PYTHON = PROJECT / ".venv" / "bin" / "python"
@@ -222,6 +222,32 @@ ROWS = [
 ]
 
 
+def scale_out(model: Path, questions: List[str], out: Path) -> Dict[str, float]:
+    """Throughput at 10 and 50 users through nginx with 1 and with 2 Rasa processes
+    (PostgreSQL tracker store, Redis lock store), when those programs are installed."""
+    sys.path.insert(0, str(PROJECT))
+    from deploy.local_cluster import LocalCluster, missing_programs
+
+    if missing_programs():
+        log(f"scale-out skipped: {missing_programs()} not installed")
+        return {}
+    result = {}
+    for processes in (1, 2):
+        log(f"scale-out with {processes} Rasa process(es)")
+        workdir = out / f"cluster-{processes}-{uuid.uuid4().hex[:6]}"
+        workdir.mkdir()
+        with LocalCluster(workdir, model, processes=processes) as cluster:
+            for text in questions[:5]:
+                ask(cluster.url, "bench-warmup", text)
+            for users in (10, 50):
+                measured = load(cluster.url, questions, users, seconds=20, max_requests=5000)
+                result[f"scale_{processes}p_throughput_{users}"] = measured["throughput"]
+                result[f"scale_{processes}p_errors_{users}"] = measured["errors"]
+                log(f"  {processes} process(es), {users} users: {measured['throughput']:.1f} msg/s, "
+                    f"{measured['errors']} errors")
+    return result
+
+
 def table(results: Dict[str, Dict[str, float]]) -> str:
     a, b = results["project"], results["rasa_default"]
     lines = ["| metric | (a) project | (b) Rasa default | (a)/(b) |", "|---|---|---|---|"]
@@ -239,7 +265,7 @@ def chart(results: Dict[str, Dict[str, float]], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(2, 5, figsize=(16, 6))
-    for axis, (key, label, better) in zip(axes.flat, ROWS):
+    for axis, (key, label, better) in zip(axes.flat, ROWS, strict=False):
         values = [results["project"][key], results["rasa_default"][key]]
         axis.bar(["(a) project", "(b) default"], values, color=["#1f5fa8", "#9aa5b1"])
         axis.set_title(f"{label}\n({better} is better)", fontsize=9)
@@ -286,6 +312,16 @@ def main() -> int:
         results[name] = train(name, config, data, out)
         results[name].update(measure(name, out / f"{name}.tar.gz", questions, cases, args.smoke, out))
     summary = table(results)
+    if not args.smoke:
+        scaled = scale_out(out / "project.tar.gz", questions, out)
+        results["project"].update(scaled)
+        if scaled:
+            summary += "\n\n| scale-out (PostgreSQL + Redis + nginx) | 1 process | 2 processes | 2/1 |\n|---|---|---|---|\n"
+            summary += "\n".join(
+                f"| throughput, {users} users (msg/s) | {scaled[f'scale_1p_throughput_{users}']:.1f} | "
+                f"{scaled[f'scale_2p_throughput_{users}']:.1f} | "
+                f"{scaled[f'scale_2p_throughput_{users}'] / scaled[f'scale_1p_throughput_{users}']:.2f} |"
+                for users in (10, 50))
     print(summary)
     (out / "bench.json").write_text(json.dumps({"mode": "smoke" if args.smoke else "full", "results": results,
                                                 "machine": {"cpus": os.cpu_count()}}, indent=1), encoding="utf-8")

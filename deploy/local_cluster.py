@@ -107,6 +107,12 @@ class LocalCluster:
     def __exit__(self, *exc) -> None:
         self.stop()
 
+    def redis_pid(self) -> int:
+        return self._redis.pid
+
+    def postgres_pid(self) -> int:
+        return int((self._pg_data / "postmaster.pid").read_text().split()[0])
+
     # -- services -----------------------------------------------------------------------
     def _as_postgres(self, command: List[str]) -> None:
         # PostgreSQL refuses to run as root; Debian's package creates the `postgres` user.
@@ -137,7 +143,7 @@ class LocalCluster:
         engine.dispose()
 
     def _start_redis(self) -> None:
-        self._spawn([shutil.which("redis-server"), "--port", str(self.redis_port), "--bind", "127.0.0.1",
+        self._redis = self._spawn([shutil.which("redis-server"), "--port", str(self.redis_port), "--bind", "127.0.0.1",
                      "--save", "", "--appendonly", "no", "--dir", str(self.workdir)], "redis.log")
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -156,6 +162,7 @@ class LocalCluster:
             "POSTGRES_USER": "rasa", "POSTGRES_PASSWORD": "rasa",
             "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.redis_port), "REDIS_DB": "0", "REDIS_PASSWORD": "",
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+            "WIDGET_ORIGINS": f"http://127.0.0.1:{self.rasa_port}",
         }
 
     def _start_assistants(self):
@@ -168,7 +175,7 @@ class LocalCluster:
                                   f"actions-{index}.log", env)
             server = self._spawn([python, "-m", "runtime.rasa_server", "run", "--model", str(self.model), "--endpoints",
                                   str(PROJECT / "deploy" / "endpoints.scale.yml"),
-                                  "--credentials", str(PROJECT / "bench" / "credentials.yml"),
+                                  "--credentials", str(PROJECT / "credentials.yml"),
                                   "--interface", "127.0.0.1", "--port", str(rasa_port),
                                   "--enable-api", "--auth-token", TOKEN], f"rasa-{index}.log", env)
             rasa_ports.append(rasa_port)

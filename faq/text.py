@@ -19,7 +19,9 @@ def strip_invisible(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-cases and strips diacritics, so "Výhody" and "vyhody" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", strip_invisible(text).casefold())
+    # Compatibility forms first ("𝚨" is "Α"), then case, then split off the accents again.
+    compatible = unicodedata.normalize("NFKD", strip_invisible(text))
+    decomposed = unicodedata.normalize("NFKD", compatible.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 

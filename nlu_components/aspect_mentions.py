@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any, Dict, List, Text
 
-import rasa.shared.utils.io
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -21,6 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from faq.text import words
+from nlu_components.model_files import load_json, save_json
 
 ASPECT_MENTIONS = "aspect_mentions"
 KEYWORDS_FILE = "aspect_keywords.json"
@@ -63,18 +63,13 @@ class AspectMentionDetector(GraphComponent):
                         and count / totals[word] >= self._config["min_precision"]):
                     keywords[word] = intent[len(ASPECT_INTENT_PREFIX):]
         self.keywords = keywords
-        with self._model_storage.write_to(self._resource) as directory:
-            rasa.shared.utils.io.dump_obj_as_json_to_file(directory / KEYWORDS_FILE, keywords)
+        save_json(self._model_storage, self._resource, KEYWORDS_FILE, keywords)
         return self._resource
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "AspectMentionDetector":
-        try:
-            with model_storage.read_from(resource) as directory:
-                keywords = rasa.shared.utils.io.read_json_file(directory / KEYWORDS_FILE)
-        except (ValueError, FileNotFoundError):
-            keywords = {}
+        keywords = load_json(model_storage, resource, KEYWORDS_FILE, {})
         return cls(config, model_storage, resource, keywords)
 
     def mentions(self, text: str) -> List[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-import rasa.shared.utils.io
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -21,6 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from faq import language as languages
+from nlu_components.model_files import load_json, save_json
 
 LANGUAGE_SCORES = "language_scores"
 # Whether the message shares a word with the training data; UnreadableMessageFallback reads it.
@@ -69,8 +69,7 @@ class LanguageIdentifier(GraphComponent):
             if detected and detected[0].confidence >= self._config["label_confidence"]:
                 labelled.append((text, detected[0].code))
         self.vocabulary = languages.VocabularyModel.fit(labelled)
-        with self._model_storage.write_to(self._resource) as directory:
-            rasa.shared.utils.io.dump_obj_as_json_to_file(directory / VOCABULARY_FILE, self.vocabulary.counts)
+        save_json(self._model_storage, self._resource, VOCABULARY_FILE, self.vocabulary.counts)
         return self._resource
 
     @classmethod
@@ -82,11 +81,7 @@ class LanguageIdentifier(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "LanguageIdentifier":
-        try:
-            with model_storage.read_from(resource) as directory:
-                counts = rasa.shared.utils.io.read_json_file(directory / VOCABULARY_FILE)
-        except (ValueError, FileNotFoundError):
-            counts = {}
+        counts = load_json(model_storage, resource, VOCABULARY_FILE, {})
         identifier = cls(config, model_storage, resource, languages.VocabularyModel(counts))
         # Load the detectors' models now rather than during the first messages.
         identifier.identify("warm up")

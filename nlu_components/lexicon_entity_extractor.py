@@ -9,6 +9,7 @@ or within a small edit distance, returning the normalised value.
 """
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 from typing import Any, Dict, List, Optional, Text, Tuple
 
@@ -21,11 +22,9 @@ from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-import rasa.shared.utils.io
-
-import re
 
 from faq.text import fold, words
+from nlu_components.model_files import load_json, save_json
 
 LEXICON_FILE = "lexicon.json"
 MAX_PHRASE_WORDS = 4
@@ -62,7 +61,7 @@ class Lexicon:
             # or "BPO on" would pass for "BPO:n".
             if any(
                 len(word) < self.min_prefix and word != typed
-                for word, typed in zip(phrase.split(), candidate_words)
+                for word, typed in zip(phrase.split(), candidate_words, strict=False)
             ):
                 continue
             score = SequenceMatcher(None, candidate, phrase).ratio()
@@ -140,8 +139,7 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
                 phrases.setdefault(" ".join(words(value.replace("_", " "))), (entity, value))
         phrases.pop("", None)
         self.lexicon = Lexicon(phrases, self._config["min_similarity"], self._config["min_prefix"])
-        with self._model_storage.write_to(self._resource) as directory:
-            rasa.shared.utils.io.dump_obj_as_json_to_file(directory / LEXICON_FILE, phrases)
+        save_json(self._model_storage, self._resource, LEXICON_FILE, phrases)
         return self._resource
 
     @classmethod
@@ -153,11 +151,7 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "LexiconEntityExtractor":
-        try:
-            with model_storage.read_from(resource) as directory:
-                raw = rasa.shared.utils.io.read_json_file(directory / LEXICON_FILE)
-        except (ValueError, FileNotFoundError):
-            raw = {}
+        raw = load_json(model_storage, resource, LEXICON_FILE, {})
         return cls(config, model_storage, resource, {k: tuple(v) for k, v in raw.items()})
 
     def process(self, messages: List[Message]) -> List[Message]:

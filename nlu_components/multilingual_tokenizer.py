@@ -19,7 +19,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Text
 
-import rasa.shared.utils.io
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -32,6 +31,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from faq import language as languages
 from faq.text import fold, strip_invisible, words
 from nlu_components.language_identifier import LANGUAGE_SCORES
+from nlu_components.model_files import load_json, save_json
 
 LEMMA_TABLE_LANGUAGES = ("en", "id", "sv")
 LEMMAS_FILE = "lemmas.json"
@@ -112,11 +112,7 @@ class MultilingualSpacyTokenizer(Tokenizer):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "MultilingualSpacyTokenizer":
-        try:
-            with model_storage.read_from(resource) as directory:
-                lemmas = rasa.shared.utils.io.read_json_file(directory / LEMMAS_FILE)
-        except (ValueError, FileNotFoundError):
-            lemmas = {}
+        lemmas = load_json(model_storage, resource, LEMMAS_FILE, {})
         tokenizer = cls(config, model_storage, resource, lemmas)
         # Build every language's tokenizer now (~0.7 s each), not inside the first messages.
         for language in languages.SUPPORTED_LANGUAGES:
@@ -137,8 +133,7 @@ class MultilingualSpacyTokenizer(Tokenizer):
                 form.lower(): fold(lemma) for form, lemma in table.items() if fold(lemma) in wanted
             }
         if self._model_storage is not None and self._resource is not None:
-            with self._model_storage.write_to(self._resource) as directory:
-                rasa.shared.utils.io.dump_obj_as_json_to_file(directory / LEMMAS_FILE, self.lemmas)
+            save_json(self._model_storage, self._resource, LEMMAS_FILE, self.lemmas)
         return self._resource
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:

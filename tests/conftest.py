@@ -1,7 +1,6 @@
 """Shared fixtures: a small knowledge base, trackers and a dispatcher."""
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -9,7 +8,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from faq.knowledge import KnowledgeBase, REQUIRED_ASPECTS, REQUIRED_PHRASES
+from faq.knowledge import REQUIRED_ASPECTS, REQUIRED_PHRASES, KnowledgeBase
 from faq.language import SUPPORTED_LANGUAGES
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -37,7 +37,7 @@ def scores(parse):
             "macro_f1": f1_score(gold, predicted, average="macro", zero_division=0),
             "weighted_f1": f1_score(gold, predicted, average="weighted", zero_division=0),
             "accuracy": accuracy_score(gold, predicted),
-            "errors": [(t, g, p) for (t, g), p in zip(examples, predicted) if g != p],
+            "errors": [(t, g, p) for (t, g), p in zip(examples, predicted, strict=False) if g != p],
         }
     print("\nHeld-out NLU intent evaluation")
     for language, result in results.items():

@@ -70,8 +70,9 @@ def test_a_message_is_answered_in_its_channel_with_blocks(stack, fake_slack):
     assert answer["blocks"][0]["type"] == "section" and "communication" in answer["text"].lower()
     assert any(b["type"] == "context" and "Call centers and BPOs" in b["elements"][0]["text"]
                for p in posts for b in p["blocks"])
-    actions = [b for p in posts for b in p["blocks"] if b["type"] == "actions"]
-    assert actions and actions[0]["elements"][0]["value"].startswith("/ask_")
+    values = [e["value"] for p in posts for b in p["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert '/feedback{"rating":"helpful"}' in values
+    assert any(value.startswith("/ask_") for value in values)
 
 
 def test_a_message_in_a_thread_is_answered_in_that_thread(stack, fake_slack):

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from actions.messages import answer_messages
 from faq.knowledge import REQUIRED_ASPECTS
 from faq.language import SUPPORTED_LANGUAGES
-from actions.messages import answer_messages
 from tests.conftest import PROJECT
 
 DOMAIN = yaml.safe_load((PROJECT / "domain.yml").read_text(encoding="utf-8"))
