@@ -55,7 +55,13 @@ def test_widget_conversation_buttons_history_and_screenshots(stack, browser):
     _ask(page, "Mitä puhelinkeskus tekee?", 2)
     assert "Lähteet" in page.locator(".bfw-sources").nth(1).inner_text()
 
-    # The last bubble holds the follow-up suggestions (the one before has the rating buttons).
+    # Wait for the follow-up suggestions: the last bubble with buttons and no sources (the
+    # bubble before it, with the sources, holds the rating buttons).
+    page.wait_for_function(
+        "(() => { const b = [...document.querySelectorAll('.bfw-bot')].pop();"
+        " return b && b.querySelector('.bfw-button') && !b.querySelector('.bfw-sources'); })()",
+        timeout=30000,
+    )
     button = page.locator(".bfw-bot").last.locator(".bfw-button").first
     label = button.inner_text()
     button.click()
