@@ -14,7 +14,7 @@ from faq.language import SUPPORTED_LANGUAGES
 PROJECT = Path(__file__).resolve().parent.parent
 
 # Live-server fixtures (trained model, stack, fake Slack) for integration/scale/reliability.
-from tests.live_stack import fake_slack, nlu_agent, parse, stack, trained_model  # noqa: E402,F401
+from tests.live_stack import cluster, fake_slack, nlu_agent, parse, stack, trained_model  # noqa: E402,F401
 
 
 def _texts(prefix: str) -> Dict[str, str]:

@@ -193,3 +193,19 @@ def stack(trained_model, tmp_path_factory, fake_slack) -> Iterator[Stack]:
     running.start()
     yield running
     running.stop()
+
+
+SCALE_MODEL = PROJECT / "models" / "bpo-faq.tar.gz"
+
+
+@pytest.fixture(scope="session")
+def cluster(tmp_path_factory):
+    """The scale-out set-up on loopback: PostgreSQL, Redis, 2 Rasa, 2 action servers, nginx."""
+    from deploy.local_cluster import LocalCluster, missing_programs
+
+    if missing_programs():
+        pytest.skip(f"needs {missing_programs()} (installed by .ci/run)")
+    if not SCALE_MODEL.exists():
+        pytest.fail("models/bpo-faq.tar.gz is missing: run `make train` first (make test does).")
+    with LocalCluster(tmp_path_factory.mktemp("cluster"), SCALE_MODEL, processes=2) as running:
+        yield running

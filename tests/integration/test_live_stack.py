@@ -84,16 +84,3 @@ def test_gibberish_gets_a_clarification_and_keeps_the_aspect(stack):
     assert tracker["latest_message"]["intent"]["name"] in {"nlu_fallback", "out_of_scope"}
     assert replies and replies[0]["text"]
     assert tracker["slots"]["aspect"] == "advantages"
-
-
-def test_conversation_survives_a_restart(stack):
-    sender = f"test-{uuid.uuid4().hex}"
-    _post(stack, sender, "Vad är fördelarna med BPO?")
-    stack.stop()
-    stack.start()
-    _post(stack, sender, "och nackdelarna?")
-    tracker = _tracker(stack, sender)
-    user_texts = [e["text"] for e in tracker["events"] if e["event"] == "user"]
-    assert user_texts == ["Vad är fördelarna med BPO?", "och nackdelarna?"]
-    slots = tracker["slots"]
-    assert (slots["aspect"], slots["subject"], slots["language"]) == ("disadvantages", "bpo", "sv")

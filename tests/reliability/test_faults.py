@@ -137,3 +137,53 @@ def test_a_broken_file_on_reload_keeps_the_last_good_version(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+SCALE_TURNS = ["What skills do call center agents need?", "and for BPO?", "what are its disadvantages?"]
+
+
+@pytest.mark.parametrize("service", ["redis", "postgres"])
+def test_a_brief_outage_of_a_shared_service_loses_and_duplicates_nothing(cluster, service):
+    import os
+    import signal
+    import threading
+    import time
+
+    pid = cluster.redis_pid() if service == "redis" else cluster.postgres_pid()
+    sender = f"outage-{uuid.uuid4().hex}"
+    _ask(cluster.url, sender, SCALE_TURNS[0])
+    os.kill(pid, signal.SIGSTOP)
+    resume = threading.Timer(3.0, os.kill, (pid, signal.SIGCONT))
+    resume.start()
+    try:
+        during, _ = _ask(cluster.url, sender, SCALE_TURNS[1])
+    finally:
+        resume.join()
+        os.kill(pid, signal.SIGCONT)
+    time.sleep(1)
+    after, _ = _ask(cluster.url, sender, SCALE_TURNS[2])
+    assert during and after
+
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(cluster.db_url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"), {"s": sender}
+        ).fetchall()
+    engine.dispose()
+    assert [json.loads(row[0])["text"] for row in rows] == SCALE_TURNS
+    print(f"  {service} frozen for 3 s mid-conversation: {len(rows)} user events, none lost or duplicated")
+
+
+def test_a_restarted_rasa_continues_the_conversation(stack):
+    sender = f"restart-{uuid.uuid4().hex}"
+    _ask(stack.url, sender, "Vad är fördelarna med BPO?")
+    stack.stop()
+    stack.start()
+    replies, _ = _ask(stack.url, sender, "och nackdelarna?")
+    with urllib.request.urlopen(f"{stack.url}/conversations/{sender}/tracker?token={stack.token}", timeout=30) as response:
+        tracker = json.loads(response.read())
+    assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == ["Vad är fördelarna med BPO?", "och nackdelarna?"]
+    assert (tracker["slots"]["aspect"], tracker["slots"]["subject"]) == ("disadvantages", "bpo")
+    print(f"  Rasa restarted mid-conversation: {len(tracker['events'])} events kept, the follow-up continued")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import urllib.error
 import urllib.request
 
 from tests.conftest import PROJECT
@@ -72,3 +73,16 @@ def test_secrets_never_reach_the_logs(stack):
     assert log, "the stack wrote no log"
     for secret in (SLACK_SIGNING_SECRET, "xoxb-test-token", stack.token):
         assert secret not in log
+
+
+def test_the_slack_signature_is_always_checked(stack):
+    body = b'{"type": "url_verification", "challenge": "c"}'
+    for headers in ({}, {"X-Slack-Request-Timestamp": "1", "X-Slack-Signature": "v0=" + "0" * 64}):
+        request = urllib.request.Request(f"{stack.url}/webhooks/slack/webhook", data=body,
+                                         headers={"Content-Type": "application/json", **headers})
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            status = 200
+        except urllib.error.HTTPError as error:
+            status = error.code
+        assert status == 401
