@@ -22,7 +22,8 @@ DEFAULT_LANGUAGE = "en"
 # nothing about the language and are removed before detection.
 _DOMAIN_TERMS = re.compile(
     r"\b(bpos?|kpos?|call[\s-]*cent\w*|callcent\w*|contact[\s-]*cent\w*|"
-    r"outsourc\w*|back[\s-]*office|front[\s-]*office|inbound|outbound|philippines)\b",
+    r"outsourc\w*|back[\s-]*office|front[\s-]*office|inbound|outbound|philippines|"
+    r"(?:non[\s-]*)?voice|offshore|onshore|nearshore|telemarketing)\b",
     re.IGNORECASE,
 )
 # How much more likely the new language must be than the conversation's language before
@@ -102,16 +103,26 @@ def language_text(text: str) -> str:
     return " ".join(_DOMAIN_TERMS.sub(" ", strip_invisible(text)).split())
 
 
+# Letters that, among the five languages, only one uses: a short message with "Č" is Slovak
+# even when three words are too few for the statistical detector.
+_DISTINCTIVE_LETTERS = {"sk": set("čďľĺňŕšťžôýČĎĽĹŇŔŠŤŽÔÝ"), "sv": set("åÅ")}
+
+
 def detect(text: str) -> list[LanguageScore]:
     """Confidence for each supported language, best first; empty when nothing is left to read."""
     cleaned = language_text(text)
     if not any(char.isalpha() for char in cleaned):
         return []
     values = _detector().compute_language_confidence_values(cleaned)
-    return [
+    scores = [
         LanguageScore(value.language.iso_code_639_1.name.lower(), round(value.value, 4))
         for value in values
     ]
+    letters = set(cleaned)
+    hinted = [code for code, distinctive in _DISTINCTIVE_LETTERS.items() if letters & distinctive]
+    if len(hinted) == 1:
+        scores = combine(scores, [LanguageScore(hinted[0], 1.0)])
+    return scores
 
 
 class VocabularyModel:

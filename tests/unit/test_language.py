@@ -57,3 +57,7 @@ def test_domain_terms_do_not_count_as_english():
 def test_no_letters_means_no_scores():
     assert detect("?!? 123") == []
     assert choose_language([], previous=None) == "en"
+
+
+def test_domain_loanwords_do_not_decide_the_language():
+    assert choose_language(detect("Čo je non-voice proces?"), previous=None) == "sk"
