@@ -59,7 +59,7 @@ class LocalCluster:
     """PostgreSQL + Redis + N Rasa + N action servers + nginx, on loopback."""
 
     def __init__(self, workdir: Path, model: Path, processes: int = 2) -> None:
-        self.workdir = workdir
+        self.workdir = workdir.resolve()  # nginx resolves relative paths against its prefix
         self.model = model
         self.processes = processes
         self._children: List[subprocess.Popen] = []
