@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     except KnowledgeError as error:
         print(f"The action server cannot start: {error}", file=sys.stderr)
         return 1
-    logger.info("Knowledge loaded: %d aspects in %d languages", len(knowledge.aspects), 5)
+    logger.info("Knowledge loaded: %d aspects, %d phrases", len(knowledge.aspects), len(knowledge.phrases))
     signal.signal(signal.SIGHUP, _reload)
 
     from rasa_sdk.endpoint import run

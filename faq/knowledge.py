@@ -347,7 +347,3 @@ def _load_phrases(path: Path) -> Dict[str, Dict[str, str]]:
             raise reader.fail("phrases", f"missing key '{phrase_id}'")
     return phrases
 
-
-def aspect_ids(knowledge: KnowledgeBase) -> Sequence[str]:
-    """Aspect ids in file order (the order menus and tables use)."""
-    return list(knowledge.aspects)
