@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -28,6 +29,9 @@ from nlu_components.model_files import load_json, save_json
 
 LEXICON_FILE = "lexicon.json"
 MAX_PHRASE_WORDS = 4
+# Look-ups remembered per lexicon: the runs of words people type repeat a lot ("call center",
+# "what is"), and a fuzzy look-up compares the run with every phrase of its length.
+LOOKUP_CACHE_SIZE = 65536
 _WORD = re.compile(r"\w+")
 
 
@@ -41,8 +45,9 @@ class Lexicon:
         self._by_length: Dict[int, List[str]] = {}
         for phrase in phrases:
             self._by_length.setdefault(len(phrase.split()), []).append(phrase)
+        self.lookup = lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self._lookup)
 
-    def lookup(self, candidate: str) -> Optional[Tuple[str, str]]:
+    def _lookup(self, candidate: str) -> Optional[Tuple[str, str]]:
         """The (entity, value) a run of folded words stands for, if any."""
         if candidate in self.phrases:
             return self.phrases[candidate]
@@ -64,7 +69,11 @@ class Lexicon:
                 for word, typed in zip(phrase.split(), candidate_words, strict=False)
             ):
                 continue
-            score = SequenceMatcher(None, candidate, phrase).ratio()
+            matcher = SequenceMatcher(None, candidate, phrase)
+            # quick_ratio() is an upper bound of ratio(), and much cheaper.
+            if matcher.quick_ratio() <= best_score:
+                continue
+            score = matcher.ratio()
             if score > best_score:
                 best, best_score = phrase, score
         return self.phrases[best] if best else None

@@ -1,0 +1,147 @@
+"""The single-machine tracker store: Rasa's SQL tracker store on SQLite, with the open
+conversations kept in memory.
+
+Profiling the server under load (README "Performance") showed Rasa's `SQLTrackerStore`
+spending ~40% of a turn on storage: a new SQLite connection per operation, re-reading
+and re-parsing the whole conversation before each message, and counting the stored
+events again before each save. This store keeps the same table and the same write
+(every event is committed before the reply goes out), and removes the rest:
+
+- one SQLite connection, kept open, in write-ahead-log mode;
+- the current session of recently active conversations stays in memory, as the JSON
+  rows written to the database (compact: a few KB a turn), so a message does not query
+  its conversation again; an evicted or unknown conversation is read from the database
+  exactly as Rasa reads it;
+- a save appends only the events after those already stored, which it knows.
+
+The memory copy is only correct while this process is the database's only writer, which
+is what the SQLite set-up is (one Rasa process; `make report` only reads). Several Rasa
+processes share PostgreSQL with Rasa's own store instead (deploy/endpoints.scale.yml),
+so this class refuses any dialect but SQLite.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections import OrderedDict
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+logger = logging.getLogger(__name__)
+
+# Memory for conversations kept in memory; the least recently active ones are dropped first
+# (and read from the database when they come back). A 6-turn conversation takes ~40 KB,
+# so the default holds ~800 of them and keeps Rasa + action server under 800 MB.
+DEFAULT_CACHE_MEGABYTES = 32
+# Python's own memory for a row: the dict and its small values, besides the JSON text.
+_ROW_OVERHEAD_BYTES = 500
+
+
+class CachedSQLiteTrackerStore(SQLTrackerStore):
+    def __init__(self, dialect: Text = "sqlite", db: Text = "rasa.db",
+                 cache_megabytes: float = DEFAULT_CACHE_MEGABYTES, **kwargs: Any) -> None:
+        if dialect != "sqlite":
+            raise ValueError(
+                f"{type(self).__name__} serves one process on SQLite; for '{dialect}' use "
+                "Rasa's SQL tracker store (type: SQL), as deploy/endpoints.scale.yml does."
+            )
+        super().__init__(dialect=dialect, db=db, **kwargs)
+        # Rasa's engine opens a connection per operation (NullPool). Rasa runs the store's
+        # queries on its event loop thread, so one connection, kept open, serves them all.
+        self.engine.dispose()
+        self.engine = sa.create_engine(self.engine.url, poolclass=sa.pool.StaticPool,
+                                       connect_args={"check_same_thread": False})
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            # With the write-ahead log, NORMAL keeps every committed event across a crash
+            # of the process (not of the operating system) without an fsync per commit.
+            connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self._insert = self.SQLEvent.__table__.insert()
+        # sender_id -> the rows of its current session, as written to the events table.
+        self._sessions: "OrderedDict[Text, List[Dict[Text, Any]]]" = OrderedDict()
+        self._cache_budget = int(float(cache_megabytes) * 1e6)
+        self._sizes: Dict[Text, int] = {}
+        self._cached_bytes = 0
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        rows = self._sessions.get(sender_id)
+        if rows is None:
+            tracker = await super().retrieve(sender_id)
+            # None means no stored event at all: the save that creates it appends from 0.
+            self._remember(sender_id, [_row_data(event) for event in tracker.events] if tracker else [])
+            return tracker
+        self._sessions.move_to_end(sender_id)
+        if not rows:
+            return None
+        return DialogueStateTracker.from_events(sender_id, [_event(row) for row in rows], self.domain.slots,
+                                                self.max_event_history)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        rows = self._sessions.get(tracker.sender_id)
+        if rows is None:  # not read through this store lately: count as Rasa does
+            with self.session_scope() as session:
+                already_stored = self._event_query(session, tracker.sender_id,
+                                                   fetch_events_from_all_sessions=False).count()
+        else:
+            already_stored = len(rows)
+        new_rows = [_row_data(event) for event in list(tracker.events)[already_stored:]]
+        if new_rows:
+            with self.engine.begin() as connection:
+                connection.execute(self._insert, [{"sender_id": tracker.sender_id, **row} for row in new_rows])
+        if rows is not None:
+            self._remember(tracker.sender_id, _current_session(rows + new_rows))
+
+    def _remember(self, sender_id: Text, rows: List[Dict[Text, Any]]) -> None:
+        self._forget(sender_id)
+        self._sessions[sender_id] = rows
+        self._sizes[sender_id] = _size(rows)
+        self._cached_bytes += self._sizes[sender_id]
+        while self._cached_bytes > self._cache_budget and len(self._sessions) > 1:
+            self._forget(next(iter(self._sessions)))
+
+    def _forget(self, sender_id: Text) -> None:
+        if self._sessions.pop(sender_id, None) is not None:
+            self._cached_bytes -= self._sizes.pop(sender_id)
+
+
+def _size(rows: List[Dict[Text, Any]]) -> int:
+    return sum(len(row["data"]) + _ROW_OVERHEAD_BYTES for row in rows)
+
+
+def _row_data(event: Event) -> Dict[Text, Any]:
+    """The columns Rasa's SQL store writes for an event (all but `sender_id`)."""
+    data = event.as_dict()
+    return {
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
+
+
+def _current_session(rows: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """The rows from the last `session_started` on: what a read from the database returns."""
+    for index in range(len(rows) - 1, -1, -1):
+        if rows[index]["type_name"] == SessionStarted.type_name:
+            return rows[index:]
+    return rows
+
+
+@lru_cache(maxsize=None)
+def _event_class(type_name: Text) -> type:
+    # Rasa's Event.resolve_by_type walks every Event subclass on each call, which was most
+    # of the cost of reading a conversation; the answer never changes within a process.
+    return Event.resolve_by_type(type_name)
+
+
+def _event(row: Dict[Text, Any]) -> Event:
+    return _event_class(row["type_name"])._from_parameters(json.loads(row["data"]))
