@@ -86,7 +86,7 @@ test: lint validate test-unit test-stories test-live bench-smoke ## Everything C
 eval: install ## Score a running stack: make eval CASES=tests/eval/heldout.yml TOKEN=...
 	$(PYTHON) ../shared/eval/faq_eval.py $(or $(CASES),../shared/eval/sample.yml) --token "$(TOKEN)" --url http://$(RASA_HOST):$(RASA_PORT)
 
-bench: install train ## Benchmark config.yml against Rasa's default config (~10 min; results/bench/)
+bench: install train ## Benchmark the project against Rasa's defaults (~30 min on 2 cores; results/bench/)
 	$(PYTHON) bench/run_bench.py
 
 bench-smoke: install ## The benchmark in a short mode that checks it works (CI runs this)

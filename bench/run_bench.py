@@ -1,11 +1,17 @@
 """`make bench`: the project's configuration against Rasa's default, side by side.
 
-For (a) config.yml and (b) bench/default-config.yml (same data, domain and actions), it
-trains a model, serves it with its action server on loopback, and measures: p50/p95
-latency with 1 user; throughput and p95 with 10 and 50 concurrent users; peak RSS of the
-Rasa and action server processes; training time; model size; accuracy on the held-out
+For (a) the project and (b) Rasa's defaults (same data, domain and actions), it trains a
+model, serves it with its action server on loopback, and measures: p50/p95 latency with
+1 user; throughput and p95 with 10 and 50 concurrent users; peak RSS of the Rasa and
+action server processes; training time; model size; accuracy on the held-out
 conversations (tests/eval/heldout.yml, faq_eval format). Prints a table with the ratios
 (a)/(b), writes results/bench/bench.json and bench.png, and reports progress as it goes.
+
+(a) is config.yml served as `make run` serves it: runtime/rasa_server.py with endpoints.yml
+(the cached SQLite tracker store). (b) is bench/default-config.yml served by Rasa as it
+ships: `rasa run` with Rasa's SQL tracker store on SQLite (bench/endpoints.stock.yml). A
+third run serves (b)'s model the way (a) is served, to show how much of the difference is
+the configuration and how much the serving: it is reported below the table.
 
     python bench/run_bench.py            full run (trains both: ~10 minutes on 2 cores)
     python bench/run_bench.py --smoke    checks that it works: English data, short loads
@@ -41,6 +47,10 @@ TOKEN = "bench-token"
 # Conversations in the load test are this long, like a visitor asking a few questions.
 TURNS_PER_CONVERSATION = 6
 CONFIGS = {"project": PROJECT / "config.yml", "rasa_default": PROJECT / "bench" / "default-config.yml"}
+# How a model is served: the project's runtime and endpoints, or Rasa as it ships.
+PROJECT_SERVING = ([str(PYTHON), "-m", "runtime.rasa_server"], PROJECT / "endpoints.yml")
+STOCK_SERVING = ([str(RASA)], PROJECT / "bench" / "endpoints.stock.yml")
+SERVED_ALIKE = "rasa_default_served_like_project"
 
 
 def log(message: str) -> None:
@@ -75,7 +85,7 @@ def train(name: str, config: Path, data: List[str], out: Path) -> Dict[str, floa
 class Server:
     """An action server and a Rasa server for one model, on free loopback ports."""
 
-    def __init__(self, model: Path, workdir: Path) -> None:
+    def __init__(self, model: Path, workdir: Path, serving: tuple = PROJECT_SERVING) -> None:
         self.rasa_port, self.action_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         env = environment({"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
@@ -84,10 +94,8 @@ class Server:
         self.actions = subprocess.Popen([str(PYTHON), "-m", "actions.server", "--host", "127.0.0.1",
                                          "--port", str(self.action_port)],
                                         cwd=PROJECT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
-        # Both configurations are served the way `make run` serves (runtime.rasa_server), so the
-        # comparison is about the configuration.
-        self.rasa = subprocess.Popen([str(PYTHON), "-m", "runtime.rasa_server", "run", "--model", str(model),
-                                      "--endpoints", "endpoints.yml",
+        command, endpoints = serving
+        self.rasa = subprocess.Popen([*command, "run", "--model", str(model), "--endpoints", str(endpoints),
                                       "--credentials", str(PROJECT / "bench" / "credentials.yml"),
                                       "--interface", "127.0.0.1", "--port", str(self.rasa_port),
                                       "--enable-api", "--auth-token", TOKEN],
@@ -183,9 +191,11 @@ def accuracy(url: str, cases: Path, workdir: Path) -> float:
     return sum(not r["failures"] for r in results) / len(results)
 
 
-def measure(name: str, model: Path, questions: List[str], cases: Path, smoke: bool, workdir: Path) -> Dict[str, float]:
+def measure(name: str, model: Path, questions: List[str], cases: Path | None, smoke: bool, workdir: Path,
+            serving: tuple) -> Dict[str, float]:
+    """Speed and memory of one served model, and its accuracy when `cases` are given."""
     log(f"serving {name}")
-    server = Server(model, workdir)
+    server = Server(model, workdir, serving)
     try:
         for text in questions[:5]:  # warm-up
             ask(server.url, "bench-warmup", text)
@@ -201,8 +211,10 @@ def measure(name: str, model: Path, questions: List[str], cases: Path, smoke: bo
             result[f"errors_{users}"] = measured["errors"]
             log(f"{name}: {users} users {measured['throughput']:.1f} msg/s, p95 {measured['p95_ms']:.0f} ms")
         result.update(server.peak_rss_mb())
-        result["accuracy"] = accuracy(server.url, cases, workdir)
-        log(f"{name}: accuracy {result['accuracy']:.3f}, peak RSS {result['rss_total_mb']:.0f} MB")
+        log(f"{name}: peak RSS {result['rss_total_mb']:.0f} MB")
+        if cases is not None:
+            result["accuracy"] = accuracy(server.url, cases, workdir)
+            log(f"{name}: accuracy {result['accuracy']:.3f}")
         return result
     finally:
         server.stop()
@@ -248,6 +260,9 @@ def scale_out(model: Path, questions: List[str], out: Path) -> Dict[str, float]:
     return result
 
 
+SERVING_ROWS = [row for row in ROWS if row[0] not in ("train_seconds", "model_mb", "accuracy")]
+
+
 def table(results: Dict[str, Dict[str, float]]) -> str:
     a, b = results["project"], results["rasa_default"]
     lines = ["| metric | (a) project | (b) Rasa default | (a)/(b) |", "|---|---|---|---|"]
@@ -255,6 +270,12 @@ def table(results: Dict[str, Dict[str, float]]) -> str:
         ratio = a[key] / b[key] if b.get(key) else float("nan")
         lines.append(f"| {label} | {a[key]:.3f} | {b[key]:.3f} | {ratio:.2f} |" if key == "accuracy"
                      else f"| {label} | {a[key]:.1f} | {b[key]:.1f} | {ratio:.2f} |")
+    served_alike = results.get(SERVED_ALIKE)
+    if served_alike:
+        lines += ["", "(b)'s model served the way (a) is served (runtime/rasa_server.py, cached SQLite store):", "",
+                  "| metric | (a) project | (b) served like (a) | (a)/(b) |", "|---|---|---|---|"]
+        lines += [f"| {label} | {a[key]:.1f} | {served_alike[key]:.1f} | {a[key] / served_alike[key]:.2f} |"
+                  for key, label, _ in SERVING_ROWS]
     return "\n".join(lines)
 
 
@@ -310,7 +331,11 @@ def main() -> int:
     results: Dict[str, Dict[str, float]] = {}
     for name, config in CONFIGS.items():
         results[name] = train(name, config, data, out)
-        results[name].update(measure(name, out / f"{name}.tar.gz", questions, cases, args.smoke, out))
+        results[name].update(measure(name, out / f"{name}.tar.gz", questions, cases, args.smoke, out,
+                                     PROJECT_SERVING if name == "project" else STOCK_SERVING))
+    if not args.smoke:
+        results[SERVED_ALIKE] = measure(SERVED_ALIKE, out / "rasa_default.tar.gz", questions, None, False, out,
+                                        PROJECT_SERVING)
     summary = table(results)
     if not args.smoke:
         scaled = scale_out(out / "project.tar.gz", questions, out)

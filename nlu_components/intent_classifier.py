@@ -9,7 +9,9 @@ Profiling the server (README "Performance") showed ~15% of a turn in two places:
   the whole weight matrix (classes x vocabulary) on every call: here the weights are
   stored column-major once, so the product reads them in place.
 Training is Rasa's, on rows built the same way, so a model trained with either class
-predicts the same probabilities.
+predicts the same probabilities. One difference: a message without features (no word at
+all, like "?") gets no intent, for the fallback components to handle, where Rasa's
+classifier raised an error.
 """
 from __future__ import annotations
 
@@ -22,12 +24,29 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.constants import (
+    FEATURE_TYPE_SENTENCE,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class SparseLogisticRegressionClassifier(LogisticRegressionClassifier):
+    def process(self, messages: List[Message]) -> List[Message]:
+        readable = [message for message in messages if _has_text_features(message)]
+        if readable:
+            super().process(readable)
+        for message in messages:
+            if not _has_text_features(message):
+                message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+        return messages
+
     def _create_X(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
         rows = [feature_row(message) for message in messages]
         if any(row is None for row in rows):  # dense sentence features: Rasa's way
@@ -41,6 +60,10 @@ class SparseLogisticRegressionClassifier(LogisticRegressionClassifier):
         if hasattr(component.clf, "coef_"):
             component.clf.coef_ = np.asfortranarray(component.clf.coef_)
         return component
+
+
+def _has_text_features(message: Message) -> bool:
+    return any(features.attribute == TEXT for features in message.features)
 
 
 def feature_row(message: Message) -> scipy.sparse.csr_matrix | None:

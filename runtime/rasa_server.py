@@ -4,6 +4,8 @@ that profiling found in Rasa itself removed (see README "Performance").
 - Action calls (runtime/action_calls.py): replies are validated against the branch of
   each event's own type instead of all 23, and connections to the action server are kept
   open between calls.
+- The model's graph runs node after node (runtime/graph_runner.py) instead of through
+  dask's scheduler.
 - The single-machine tracker store (runtime/tracker_store.py) is named in endpoints.yml,
   so it needs nothing here.
 Everything else is Rasa unchanged; `rasa <arguments>` works the same, only slower.
@@ -13,11 +15,13 @@ from __future__ import annotations
 import sys
 
 from runtime.action_calls import keep_endpoint_connections, validate_action_replies_by_event_type
+from runtime.graph_runner import run_graphs_without_dask
 
 
 def main() -> None:
     validate_action_replies_by_event_type()
     keep_endpoint_connections()
+    run_graphs_without_dask()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

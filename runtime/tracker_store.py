@@ -37,8 +37,8 @@ logger = logging.getLogger(__name__)
 
 # Memory for conversations kept in memory; the least recently active ones are dropped first
 # (and read from the database when they come back). A 6-turn conversation takes ~40 KB,
-# so the default holds ~800 of them and keeps Rasa + action server under 800 MB.
-DEFAULT_CACHE_MEGABYTES = 32
+# so the default holds ~400 of them: the active conversations of a busy single machine.
+DEFAULT_CACHE_MEGABYTES = 16
 # Python's own memory for a row: the dict and its small values, besides the JSON text.
 _ROW_OVERHEAD_BYTES = 500
 

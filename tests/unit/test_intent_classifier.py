@@ -52,3 +52,11 @@ def test_column_major_weights_predict_the_same_probabilities():
     expected = classifier.predict_proba(features)
     classifier.coef_ = np.asfortranarray(classifier.coef_)
     np.testing.assert_allclose(classifier.predict_proba(features), expected)
+
+
+def test_a_message_without_features_gets_no_intent_instead_of_an_error():
+    classifier = object.__new__(SparseLogisticRegressionClassifier)
+    empty = Message(data={TEXT: "?"})
+    classifier.process([empty])
+    assert empty.get("intent") == {"name": None, "confidence": 0.0}
+    assert empty.get("intent_ranking") == []
