@@ -1,4 +1,4 @@
-"""`make bench`: the project's configuration against Rasa's default, side by side.
+"""`make bench`: the project against Rasa's defaults, side by side.
 
 For (a) the project and (b) Rasa's defaults (same data, domain and actions), it trains a
 model, serves it with its action server on loopback, and measures: p50/p95 latency with
@@ -13,7 +13,7 @@ ships: `rasa run` with Rasa's SQL tracker store on SQLite (bench/endpoints.stock
 third run serves (b)'s model the way (a) is served, to show how much of the difference is
 the configuration and how much the serving: it is reported below the table.
 
-    python bench/run_bench.py            full run (trains both: ~10 minutes on 2 cores)
+    python bench/run_bench.py            full run (trains both, then the scale-out runs: ~30 minutes on 2 cores)
     python bench/run_bench.py --smoke    checks that it works: English data, short loads
 
 Load is bounded in requests and time and targets 127.0.0.1 only.

@@ -31,7 +31,7 @@ LEXICON_FILE = "lexicon.json"
 MAX_PHRASE_WORDS = 4
 # Look-ups remembered per lexicon: the runs of words people type repeat a lot ("call center",
 # "what is"), and a fuzzy look-up compares the run with every phrase of its length.
-LOOKUP_CACHE_SIZE = 65536
+LOOKUP_CACHE_SIZE = 8192
 _WORD = re.compile(r"\w+")
 
 

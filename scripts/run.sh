@@ -59,7 +59,7 @@ IFS=',' read -r -a cors_origins <<< "${WIDGET_ORIGINS:-}"
 if [ "${#cors_origins[@]}" -gt 0 ]; then
   rasa_args+=(--cors "${cors_origins[@]}")
 fi
-# runtime.rasa_server is Rasa's CLI with two measured performance fixes (see its docstring).
+# runtime.rasa_server is Rasa's CLI with the per-message costs profiling found removed (see its docstring).
 "$BIN/python" -m runtime.rasa_server run "${rasa_args[@]}" &
 pids+=($!)
 
