@@ -84,7 +84,8 @@ def table_intro(text: str) -> str:
 def pick_button(typed: str, buttons: Sequence[Button]) -> Button | None:
     """The button a typed number ("2") or label ("pay") refers to, if any."""
     choice = typed.strip()
-    if choice.isdigit() and 1 <= int(choice) <= len(buttons):
+    # isdecimal, not isdigit: "¹" is a digit that int() cannot read.
+    if choice.isdecimal() and 1 <= int(choice) <= len(buttons):
         return buttons[int(choice) - 1]
     for button in buttons:
         if choice.casefold() == str(button.get("title", "")).casefold():

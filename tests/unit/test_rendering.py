@@ -25,6 +25,7 @@ def test_a_button_is_picked_by_number_or_label():
     assert pick_button(" skills & HIRING ", BUTTONS)["payload"] == "/ask_skills"
     assert pick_button("3", BUTTONS) is None
     assert pick_button("what is BPO?", BUTTONS) is None
+    assert pick_button("¹", BUTTONS) is None  # a digit, but not a number int() reads
 
 
 def test_tables_are_aligned_plain_text():
