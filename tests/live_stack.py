@@ -36,8 +36,13 @@ def trained_model() -> Path:
 
 @pytest.fixture(scope="session")
 def nlu_agent(trained_model):
-    from rasa.core.agent import Agent
+    import logging
 
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    # Rasa's structured logs default to debug: a line per parse and per rule look-up.
+    configure_structlog(logging.WARNING)
     return Agent.load(str(trained_model))
 
 
