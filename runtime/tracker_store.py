@@ -22,7 +22,6 @@ so this class refuses any dialect but SQLite.
 from __future__ import annotations
 
 import json
-import logging
 from collections import OrderedDict
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
@@ -33,11 +32,9 @@ from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-logger = logging.getLogger(__name__)
-
-# Memory for conversations kept in memory; the least recently active ones are dropped first
-# (and read from the database when they come back). A 6-turn conversation takes ~40 KB,
-# so the default holds ~400 of them: the active conversations of a busy single machine.
+# How much memory the conversations kept in memory may take; the least recently active are
+# dropped first (and read from the database when they come back). A 6-turn conversation
+# takes ~40 KB, so the default holds ~400: the active conversations of a busy machine.
 DEFAULT_CACHE_MEGABYTES = 16
 # Python's own memory for a row: the dict and its small values, besides the JSON text.
 _ROW_OVERHEAD_BYTES = 500
