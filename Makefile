@@ -28,7 +28,7 @@ export SCALE ?=
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 MODEL_STAMP := models/.trained
 
-.PHONY: help install train run shell validate lint test test-unit test-stories test-eval test-reliability test-live eval clean lock tune-fallback report bench bench-smoke
+.PHONY: help install train run shell validate lint test test-unit test-stories test-eval test-reliability test-live eval eval-real clean lock tune-fallback report bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -83,8 +83,13 @@ test-live: install train ## All tests on live servers in one session (one stack 
 
 test: lint validate test-unit test-stories test-live bench-smoke ## Everything CI runs
 
-eval: install ## Score a running stack: make eval CASES=tests/eval/heldout.yml TOKEN=...
-	$(PYTHON) ../shared/eval/faq_eval.py $(or $(CASES),../shared/eval/sample.yml) --token "$(TOKEN)" --url http://$(RASA_HOST):$(RASA_PORT)
+EVAL := $(PYTHON) -m evaluation.conversations --url http://$(RASA_HOST):$(RASA_PORT) --token "$(or $(TOKEN),$(RASA_API_TOKEN))"
+
+eval: install ## Score a running stack (RASA_API_TOKEN set) on the held-out conversations, or CASES=...
+	$(EVAL) $(or $(CASES),tests/eval/heldout.yml) --report results/eval/heldout.json
+
+eval-real: install ## Score a running stack on the real and the blind questions, per language and kind
+	$(EVAL) tests/real_questions tests/blind_questions --quiet --report results/eval/real.json
 
 bench: install train ## Benchmark the project against Rasa's defaults (~30 min on 2 cores; results/bench/)
 	$(PYTHON) bench/run_bench.py

@@ -42,7 +42,7 @@ class ActionAnswer(Action):
                 SlotSet("subject", turn.subject),
                 SlotSet("language", turn.language),
             ]
-        answer = knowledge.answer(turn.aspect, turn.subject, turn.language)
+        answer = knowledge.answer(turn.aspect, turn.subject, turn.language, focus=turn.focus)
         for message in answer_messages(answer, knowledge):
             dispatcher.utter_message(**message)
         return [

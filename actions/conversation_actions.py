@@ -8,11 +8,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.dialogue import ASPECT_INTENT_PREFIX, latest_intent, mentioned, turn_language
+from actions.dialogue import latest_intent, mentioned, turn_language
 from actions.knowledge_store import shared_knowledge
 from actions.messages import capabilities_message, did_you_mean_message
 from faq.knowledge import KnowledgeBase
 from faq.language import SUPPORTED_LANGUAGES
+from faq.protocol import UNSUPPORTED_LANGUAGE, aspect_of
+from faq.topic import on_topic
 
 # Small-talk intents and the phrase that answers each.
 SMALL_TALK_PHRASES = {
@@ -65,19 +67,48 @@ class ActionSmallTalk(_PhraseAction):
             dispatcher.utter_message(**capabilities_message(self.knowledge, language))
 
 
+# How many aspects "Did you mean" offers, and how likely each must be to be offered.
+DID_YOU_MEAN_OPTIONS = 3
+DID_YOU_MEAN_MIN_CONFIDENCE = 0.05
+
+
+def likeliest_aspects(tracker: Tracker, knowledge: KnowledgeBase) -> List[str]:
+    """Aspects the classifier found likely for the latest message, best first."""
+    found: List[str] = []
+    for ranked in tracker.latest_message.get("intent_ranking") or []:
+        aspect = aspect_of(ranked.get("name"))
+        if (aspect is not None and knowledge.has_aspect(aspect)
+                and (ranked.get("confidence") or 0.0) >= DID_YOU_MEAN_MIN_CONFIDENCE and aspect not in found):
+            found.append(aspect)
+    return found[:DID_YOU_MEAN_OPTIONS]
+
+
+def single_subject(tracker: Tracker) -> Optional[str]:
+    subjects = mentioned(tracker, "subject")
+    return subjects[0] if len(subjects) == 1 else None
+
+
 class ActionOutOfScope(_PhraseAction):
-    """Declines an off-topic request and says what it can help with."""
+    """Declines an off-topic request; admits it when a question on the topic is not covered.
+
+    A question about the field that no entry answers gets an honest "not in my knowledge
+    yet" with the closest topics as buttons, never a confident answer to another question.
+    """
 
     def name(self) -> Text:
         return "action_out_of_scope"
 
     def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> None:
-        dispatcher.utter_message(text=self.knowledge.phrase("out_of_scope", language))
-
-
-# How many aspects "Did you mean" offers, and how likely each must be to be offered.
-DID_YOU_MEAN_OPTIONS = 3
-DID_YOU_MEAN_MIN_CONFIDENCE = 0.05
+        if not on_topic(tracker.latest_message):
+            dispatcher.utter_message(text=self.knowledge.phrase("out_of_scope", language))
+            return
+        closest = likeliest_aspects(tracker, self.knowledge)
+        if closest:
+            dispatcher.utter_message(
+                **did_you_mean_message(closest, single_subject(tracker), self.knowledge, language, intro="not_covered")
+            )
+        else:
+            dispatcher.utter_message(text=self.knowledge.phrase("not_covered_none", language))
 
 
 class ActionClarify(_PhraseAction):
@@ -94,31 +125,19 @@ class ActionClarify(_PhraseAction):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        if tracker.latest_message.get("unsupported_language"):
-            # The conversation's language stays what it was.
+        if tracker.latest_message.get(UNSUPPORTED_LANGUAGE):
+            # The reply is in English, so the conversation is now in English: the next short
+            # message ("ok?") is answered in the language the user just read.
             dispatcher.utter_message(text=self.knowledge.phrase("unsupported_language", "en"))
-            return []
+            return [SlotSet("language", "en")]
         return super().run(dispatcher, tracker, domain)
 
     def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> None:
-        candidates = self.candidates(tracker)
+        candidates = likeliest_aspects(tracker, self.knowledge)
         if candidates:
-            subjects = mentioned(tracker, "subject")
-            subject = subjects[0] if len(subjects) == 1 else None
-            dispatcher.utter_message(**did_you_mean_message(candidates, subject, self.knowledge, language))
+            dispatcher.utter_message(**did_you_mean_message(candidates, single_subject(tracker), self.knowledge, language))
         else:
             dispatcher.utter_message(text=self.knowledge.phrase("fallback", language))
-
-    def candidates(self, tracker: Tracker) -> List[str]:
-        """Aspects the classifier found likely, best first."""
-        found: List[str] = []
-        for ranked in tracker.latest_message.get("intent_ranking") or []:
-            name = ranked.get("name") or ""
-            aspect = name[len(ASPECT_INTENT_PREFIX):]
-            if (name.startswith(ASPECT_INTENT_PREFIX) and self.knowledge.has_aspect(aspect)
-                    and (ranked.get("confidence") or 0.0) >= DID_YOU_MEAN_MIN_CONFIDENCE and aspect not in found):
-                found.append(aspect)
-        return found[:DID_YOU_MEAN_OPTIONS]
 
 
 class ActionSetLanguage(_PhraseAction):

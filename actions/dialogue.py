@@ -13,14 +13,18 @@ from rasa_sdk import Tracker
 
 from faq.knowledge import BOTH, SUBJECTS, KnowledgeBase
 from faq.language import SUPPORTED_LANGUAGES, LanguageScore, choose_language, detect
+from faq.protocol import (
+    ASPECT_MENTIONS,
+    COMPARISON_FOCUS,
+    FOLLOW_UP_INTENT,
+    LANGUAGE_SCORES,
+    TABLE_INTENT,
+    aspect_intent,
+    aspect_of,
+)
 
-ASPECT_INTENT_PREFIX = "ask_"
-FOLLOW_UP_INTENT = "inform_subject"
-TABLE_INTENT = "request_table"
 # The aspect a follow-up that names only a subject gets when nothing was asked before.
 DEFAULT_ASPECT = "definition"
-LANGUAGE_SCORES = "language_scores"
-ASPECT_MENTIONS = "aspect_mentions"
 # The knowledge aspect a comparison table stands for in the `aspect` slot.
 TABLE_ASPECT = "difference"
 
@@ -33,6 +37,8 @@ class Turn:
     subject: Optional[str]
     # Per-subject aspects to show side by side; empty unless a table was asked for.
     table_aspects: tuple = ()
+    # A comparison inside one subject ("inbound_outbound"), answered by its own entry.
+    focus: Optional[str] = None
 
 
 def latest_intent(tracker: Tracker) -> Optional[str]:
@@ -94,8 +100,11 @@ def resolve_turn(tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
     table = table_aspects(tracker, knowledge, intent)
     if table:
         return Turn(intent, language, TABLE_ASPECT, BOTH, table)
-    if intent and intent.startswith(ASPECT_INTENT_PREFIX) and knowledge.has_aspect(intent[len(ASPECT_INTENT_PREFIX):]):
-        aspect: Optional[str] = intent[len(ASPECT_INTENT_PREFIX):]
+    aspect: Optional[str] = aspect_of(intent)
+    if knowledge.has_aspect(aspect):
+        focus = tracker.latest_message.get(COMPARISON_FOCUS)
+        if isinstance(focus, str):
+            return Turn(intent, language, aspect, knowledge.subject_for(aspect, named_subject), focus=focus)
     elif intent == FOLLOW_UP_INTENT:
         aspect = previous_aspect if knowledge.has_aspect(previous_aspect) else DEFAULT_ASPECT
     else:
@@ -117,6 +126,6 @@ def table_aspects(tracker: Tracker, knowledge: KnowledgeBase, intent: Optional[s
     named = [a for a in (raw if isinstance(raw, list) else []) if a in knowledge.aspects and knowledge.aspects[a].per_subject]
     if intent == TABLE_INTENT:
         return tuple(named) or tuple(a for a, aspect in knowledge.aspects.items() if aspect.per_subject)
-    if intent == f"{ASPECT_INTENT_PREFIX}{TABLE_ASPECT}" and len(named) >= 2:
+    if intent == aspect_intent(TABLE_ASPECT) and len(named) >= 2:
         return tuple(named)
     return ()

@@ -115,9 +115,11 @@ def table_message(aspect_ids: Sequence[str], knowledge: KnowledgeBase, language:
 
 
 def did_you_mean_message(
-    candidates: Sequence[str], subject: str | None, knowledge: KnowledgeBase, language: str
+    candidates: Sequence[str], subject: str | None, knowledge: KnowledgeBase, language: str,
+    intro: str = "did_you_mean",
 ) -> Message:
-    """"Did you mean ...?" with a button per candidate aspect and one for something else."""
+    """"Did you mean ...?" (or another `intro` phrase) with a button per candidate aspect
+    and one for something else."""
     entities = {"subject": subject} if subject in ("bpo", "call_center") else {}
     suffix = f" ({knowledge.subject_name(subject, language)})" if entities else ""
     buttons = [
@@ -125,4 +127,4 @@ def did_you_mean_message(
         for aspect_id in candidates
     ]
     buttons.append({"title": knowledge.phrase("something_else", language), "payload": intent_payload("ask_capabilities", {})})
-    return {"text": knowledge.phrase("did_you_mean", language), "buttons": buttons}
+    return {"text": knowledge.phrase(intro, language), "buttons": buttons}

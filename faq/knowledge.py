@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
+from faq import comparisons
 from faq.language import SUPPORTED_LANGUAGES
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
@@ -71,11 +72,22 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Focus:
+    """The answer to a comparison inside one subject ("inbound vs outbound")."""
+
+    id: str
+    label: Mapping[str, str]
+    sources: Tuple[Source, ...]
+    answer: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class Entry:
     subject: str
     sources: Tuple[Source, ...]
     summary: Mapping[str, str]
     answer: Mapping[str, str]
+    focus: Mapping[str, Focus] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,8 @@ class Answer:
     sources: Tuple[Source, ...]
     disagreement: Optional[str] = None
     related: Tuple[str, ...] = field(default_factory=tuple)
+    # The comparison inside the subject this answer is focused on, if any.
+    focus: Optional[str] = None
 
 
 class _Reader:
@@ -194,6 +208,24 @@ def _resolve_sources(reader: _Reader, ids: List[str], known: Mapping[str, Source
     return tuple(known[source_id] for source_id in ids)
 
 
+def _parse_focus(reader: _Reader, raw: Any, sources: Mapping[str, Source], location: str) -> Dict[str, Focus]:
+    if raw is None:
+        return {}
+    focus = {}
+    for focus_id, spec in reader.mapping(raw, location).items():
+        where = f"{location}.{focus_id}"
+        spec = reader.mapping(spec, where)
+        focus[focus_id] = Focus(
+            id=focus_id,
+            label=reader.per_language(reader.key(spec, "label", where), f"{where}.label"),
+            sources=_resolve_sources(
+                reader, reader.id_list(reader.key(spec, "sources", where), f"{where}.sources"), sources, f"{where}.sources"
+            ),
+            answer=reader.per_language(reader.key(spec, "answer", where), f"{where}.answer"),
+        )
+    return focus
+
+
 def _parse_aspect(reader: _Reader, aspect_id: str, raw: Any, sources: Mapping[str, Source]) -> Aspect:
     location = f"aspects.{aspect_id}"
     spec = reader.mapping(raw, location)
@@ -215,7 +247,11 @@ def _parse_aspect(reader: _Reader, aspect_id: str, raw: Any, sources: Mapping[st
             ),
             summary=reader.per_language(reader.key(entry, "summary", entry_location), f"{entry_location}.summary"),
             answer=reader.per_language(reader.key(entry, "answer", entry_location), f"{entry_location}.answer"),
+            focus=_parse_focus(reader, entry.get("focus"), sources, f"{entry_location}.focus"),
         )
+        missing = [f for f in comparisons.focuses(aspect_id, subject) if f not in entries[subject].focus]
+        if missing:
+            raise reader.fail(f"{entry_location}.focus", f"missing key(s) {missing}")
     extra = sorted(set(raw_entries) - set(SCOPES[scope]))
     if extra:
         raise reader.fail(f"{location}.entries", f"unexpected subject(s) {extra} for scope '{scope}'")
@@ -301,9 +337,26 @@ class KnowledgeBase:
             return BOTH
         return requested
 
-    def answer(self, aspect_id: str, subject: Optional[str], language: str) -> Answer:
-        """The answer for an aspect about a subject (`bpo`, `call_center` or `both`)."""
+    def answer(self, aspect_id: str, subject: Optional[str], language: str, focus: Optional[str] = None) -> Answer:
+        """The answer for an aspect about a subject (`bpo`, `call_center` or `both`).
+
+        With `focus` ("inbound_outbound"), the answer is that comparison's own, for the
+        subject whose entry has it; an unknown focus is ignored.
+        """
         aspect = self.aspects[aspect_id]
+        focused = next((e for e in aspect.entries.values() if focus and focus in e.focus), None)
+        if focused is not None:
+            part = focused.focus[focus]
+            return Answer(
+                aspect=aspect_id,
+                subject=focused.subject,
+                language=language,
+                parts=(AnswerPart(focused.subject, part.answer[language], part.label[language]),),
+                sources=part.sources,
+                disagreement=None,
+                related=aspect.related,
+                focus=focus,
+            )
         subject = self.subject_for(aspect_id, subject)
         subjects = SCOPES[aspect.scope] if subject == BOTH else (subject,)
         entries = [aspect.entries[s] for s in subjects]

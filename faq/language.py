@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from faq.text import strip_invisible, words
+from faq.text import join_abbreviations, strip_invisible, words
 
 SUPPORTED_LANGUAGES = ("en", "sk", "id", "sv", "fi")
 DEFAULT_LANGUAGE = "en"
@@ -98,9 +98,14 @@ def unsupported_language(text: str, known_word_share: float) -> Optional[str]:
     return None
 
 
+def names_domain_term(text: str) -> bool:
+    """Whether a message names one of the field's terms (BPO, call center, outsourcing, ...)."""
+    return bool(_DOMAIN_TERMS.search(join_abbreviations(strip_invisible(text))))
+
+
 def language_text(text: str) -> str:
     """The part of a message that tells its language: domain terms removed."""
-    return " ".join(_DOMAIN_TERMS.sub(" ", strip_invisible(text)).split())
+    return " ".join(_DOMAIN_TERMS.sub(" ", join_abbreviations(strip_invisible(text))).split())
 
 
 # Letters that, among the five languages, only one uses: a short message with "Č" is Slovak
@@ -188,6 +193,28 @@ def combine(*rankings: Sequence[LanguageScore]) -> List[LanguageScore]:
         (LanguageScore(code, round(value, 4)) for code, value in totals.items()),
         key=lambda score: -score.confidence,
     )
+
+
+# A message none of whose words the training data knows must be this long, or the
+# statistical detector this sure, before its guess counts: "asdf qwer" or "B.P.O.?" is no
+# evidence of any language, and the conversation's language (or English) answers it.
+UNKNOWN_WORDS_MIN_WORDS = 4
+UNKNOWN_WORDS_MIN_CONFIDENCE = 0.6
+
+
+def identify(text: str, vocabulary: "VocabularyModel") -> List[LanguageScore]:
+    """A message's language scores from the detector and the vocabulary model, best first.
+
+    Empty when the message gives no evidence: no letters once domain terms are removed, or
+    only unknown words, too few or too unlike any of the five languages to tell.
+    """
+    detected = detect(text)
+    known = vocabulary.scores(text)
+    if not known and detected:
+        unknown_words = len(words(language_text(text)))
+        if unknown_words < UNKNOWN_WORDS_MIN_WORDS or detected[0].confidence < UNKNOWN_WORDS_MIN_CONFIDENCE:
+            return []
+    return combine(detected, known)
 
 
 def choose_language(scores: Sequence[LanguageScore], previous: Optional[str]) -> str:

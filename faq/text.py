@@ -10,11 +10,18 @@ _INVISIBLE = dict.fromkeys(
     map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e"), None
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+# "B.P.O.", "b.p.o" and "K.P.O.": dotted abbreviations, joined before anything reads the text.
+_DOTTED_ABBREVIATION = re.compile(r"\b((?:[^\W\d_]\.){2,}[^\W\d_]?)\.?(?!\w)", re.UNICODE)
 
 
 def strip_invisible(text: str) -> str:
     """Removes zero-width and direction-control characters."""
     return text.translate(_INVISIBLE)
+
+
+def join_abbreviations(text: str) -> str:
+    """Joins dotted abbreviations: "what is a B.P.O.?" -> "what is a BPO?"."""
+    return _DOTTED_ABBREVIATION.sub(lambda match: match.group(1).replace(".", ""), text)
 
 
 def fold(text: str) -> str:

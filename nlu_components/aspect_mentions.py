@@ -19,12 +19,11 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from faq.protocol import ASPECT_MENTIONS, aspect_of
 from faq.text import words
 from nlu_components.model_files import load_json, save_json
 
-ASPECT_MENTIONS = "aspect_mentions"
 KEYWORDS_FILE = "aspect_keywords.json"
-ASPECT_INTENT_PREFIX = "ask_"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
@@ -56,12 +55,13 @@ class AspectMentionDetector(GraphComponent):
             totals.update(counts)
         keywords = {}
         for intent, counts in per_intent.items():
-            if not intent or not intent.startswith(ASPECT_INTENT_PREFIX):
+            aspect = aspect_of(intent)
+            if aspect is None:
                 continue
             for word, count in counts.items():
                 if (count >= self._config["min_count"] and len(word) >= self._config["min_length"]
                         and count / totals[word] >= self._config["min_precision"]):
-                    keywords[word] = intent[len(ASPECT_INTENT_PREFIX):]
+                    keywords[word] = aspect
         self.keywords = keywords
         save_json(self._model_storage, self._resource, KEYWORDS_FILE, keywords)
         return self._resource

@@ -17,7 +17,7 @@ from rasa.nlu.classifiers.fallback_classifier import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu_components.language_identifier import LANGUAGE_SCORES
+from faq.protocol import LANGUAGE_SCORES
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -20,13 +20,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from faq import language as languages
+from faq.protocol import KNOWN_VOCABULARY, LANGUAGE_SCORES, UNSUPPORTED_LANGUAGE
 from nlu_components.model_files import load_json, save_json
 
-LANGUAGE_SCORES = "language_scores"
-# Whether the message shares a word with the training data; UnreadableMessageFallback reads it.
-KNOWN_VOCABULARY = "known_vocabulary"
-# The code of a language the assistant does not speak, when the message is written in one.
-UNSUPPORTED_LANGUAGE = "unsupported_language"
 VOCABULARY_FILE = "vocabulary.json"
 
 
@@ -89,7 +85,7 @@ class LanguageIdentifier(GraphComponent):
         return identifier
 
     def identify(self, text: str) -> List[Dict[str, Any]]:
-        scores = languages.combine(languages.detect(text), self.vocabulary.scores(text))
+        scores = languages.identify(text, self.vocabulary)
         return [{"language": s.code, "confidence": s.confidence} for s in scores]
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

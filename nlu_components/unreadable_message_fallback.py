@@ -23,9 +23,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu_components.language_identifier import KNOWN_VOCABULARY, UNSUPPORTED_LANGUAGE
-
-FALLBACK_INTENT = "nlu_fallback"
+from faq.protocol import FALLBACK_INTENT, KNOWN_VOCABULARY, UNSUPPORTED_LANGUAGE
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

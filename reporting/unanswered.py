@@ -25,8 +25,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
-KINDS = ("fallback", "out_of_scope", "low_confidence", "not_helpful")
-KIND_COLOURS = {"fallback": "#c0392b", "out_of_scope": "#7f8c8d", "low_confidence": "#e67e22", "not_helpful": "#8e44ad"}
+from faq.protocol import FALLBACK_INTENT, LANGUAGE_SCORES, OUT_OF_SCOPE_INTENT, aspect_of
+from faq.topic import on_topic
+
+# not_covered: on the topic, but no knowledge entry answers it (what to add next).
+KINDS = ("fallback", "not_covered", "out_of_scope", "low_confidence", "not_helpful")
+KIND_COLOURS = {"fallback": "#c0392b", "not_covered": "#2c7fb8", "out_of_scope": "#7f8c8d",
+                "low_confidence": "#e67e22", "not_helpful": "#8e44ad"}
 PROGRESS_EVERY = 20_000
 
 
@@ -99,16 +104,18 @@ def collect(events: Iterable[Tuple[str, str, float, dict]], low_confidence: floa
             intent = (parse.get("intent") or {}).get("name")
             confidence = (parse.get("intent") or {}).get("confidence")
             text = data.get("text") or ""
-            scores = parse.get("language_scores") or []
+            scores = parse.get(LANGUAGE_SCORES) or []
             language = scores[0]["language"] if scores and isinstance(scores[0], dict) else state.language
             if text.startswith("/"):
                 continue  # a button payload, not the user's words
             state.last_question, state.last_timestamp = text, timestamp
-            if intent in ("nlu_fallback", "out_of_scope"):
-                items.append(Item("fallback" if intent == "nlu_fallback" else "out_of_scope",
-                                  language, state.aspect, sender, timestamp, text, confidence))
+            if intent == FALLBACK_INTENT:
+                items.append(Item("fallback", language, state.aspect, sender, timestamp, text, confidence))
+            elif intent == OUT_OF_SCOPE_INTENT:
+                kind_of_turn = "not_covered" if on_topic({**parse, "text": text}) else "out_of_scope"
+                items.append(Item(kind_of_turn, language, state.aspect, sender, timestamp, text, confidence))
             elif isinstance(confidence, (int, float)) and confidence < low_confidence:
-                aspect = intent[4:] if intent and intent.startswith("ask_") else state.aspect
+                aspect = aspect_of(intent) or state.aspect
                 items.append(Item("low_confidence", language, aspect, sender, timestamp, text, confidence))
         elif kind == "slot":
             name, value = data.get("name"), data.get("value")

@@ -8,6 +8,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from faq import comparisons
 from faq.knowledge import REQUIRED_ASPECTS, REQUIRED_PHRASES, KnowledgeBase
 from faq.language import SUPPORTED_LANGUAGES
 
@@ -39,6 +40,13 @@ def small_knowledge_document() -> Dict[str, Any]:
                     }
                     for subject in subjects
                 },
+            }
+    for pair in comparisons.PAIRS:
+        if pair.focus:
+            aspects[pair.aspect]["entries"][pair.subject].setdefault("focus", {})[pair.focus] = {
+                "label": _texts(f"{pair.focus} label"),
+                "sources": ["general"],
+                "answer": _texts(f"{pair.focus} answer"),
             }
     aspects["skills"]["related"] = ["pay"]
     aspects["location"]["disagreement"] = {"sources": ["article_en", "article_sk"], "note": _texts("they disagree")}
