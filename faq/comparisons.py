@@ -58,7 +58,7 @@ PAIRS: Tuple[Pair, ...] = (
         _words(r"back[\s-]*office", r"backoffice"),
     )),
     Pair("horizontal_vertical", "types", "bpo", "horizontal_vertical", (
-        _words(r"horizont"),
+        _words(r"hori[sz]ont"),
         _words(r"vertic", r"vertik"),
     )),
     Pair("onshore_offshore", "types", "bpo", "onshore_offshore", (

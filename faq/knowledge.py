@@ -31,11 +31,12 @@ SCOPES = {PER_SUBJECT: SUBJECTS, FIELD: (BOTH,)}
 REQUIRED_ASPECTS = {
     PER_SUBJECT: (
         "definition", "services", "types", "skills", "advantages", "disadvantages",
-        "location", "scope", "marketing", "functions", "pay",
+        "location", "scope", "marketing", "functions", "pay", "careers",
     ),
     FIELD: (
         "difference", "relationship", "cost", "history", "philippines", "choosing",
-        "voice_nonvoice", "kpo",
+        "voice_nonvoice", "kpo", "working_hours", "remote_work", "attrition", "metrics",
+        "contact_center", "outsourcing_decision",
     ),
 }
 
@@ -45,7 +46,8 @@ REQUIRED_PHRASES = (
     "fallback", "sources_label", "disagreement_label", "subject_bpo", "subject_call_center",
     "subject_both", "related_prompt", "language_switched", "unsupported_language",
     "did_you_mean", "something_else", "helpful", "not_helpful", "feedback_thanks",
-    "feedback_sorry", "table_intro", "aspect_column", "source_general",
+    "feedback_sorry", "table_intro", "aspect_column", "source_general", "not_covered",
+    "not_covered_none", "message_too_long", "service_unavailable",
 ) + tuple(f"source_article_{language}" for language in SUPPORTED_LANGUAGES)
 
 

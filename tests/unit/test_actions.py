@@ -10,6 +10,7 @@ from actions.conversation_actions import (
     ActionSetLanguage,
     ActionSmallTalk,
 )
+from faq.knowledge import REQUIRED_ASPECTS
 from tests.conftest import make_tracker, scores, subject
 
 
@@ -129,7 +130,7 @@ def test_table_request_shows_all_per_subject_aspects_side_by_side(small_knowledg
     table = dispatcher.messages[0]["custom"]["table"]
     assert table["columns"] == ["aspect_column [sv]", "Subject_bpo [sv]", "Subject_call_center [sv]"]
     assert table["rows"][0] == ["definition label [sv]", "definition bpo summary [sv]", "definition call_center summary [sv]"]
-    assert len(table["rows"]) == 11
+    assert len(table["rows"]) == len(REQUIRED_ASPECTS["per_subject"])
     assert dispatcher.messages[0]["text"].startswith("table_intro [sv]:")
     assert _slots(events) == {"aspect": "difference", "subject": "both", "language": "sv"}
 
@@ -171,13 +172,57 @@ def test_did_you_mean_offers_the_likeliest_aspects_and_something_else(small_know
     assert _slots(events) == {"language": "fi"}
 
 
-def test_a_message_in_another_language_gets_the_english_list_and_keeps_the_language(small_knowledge, dispatcher):
+def test_a_message_in_another_language_gets_the_english_list_and_the_conversation_turns_english(
+        small_knowledge, dispatcher):
     from actions.conversation_actions import ActionClarify
 
     tracker = make_tracker("nlu_fallback", "Was ist ein Callcenter?", slots={"language": "sk"})
     tracker.latest_message["unsupported_language"] = "de"
-    assert ActionClarify(small_knowledge).run(dispatcher, tracker, {}) == []
+    events = ActionClarify(small_knowledge).run(dispatcher, tracker, {})
     assert _texts(dispatcher) == ["unsupported_language [en]"]
+    assert _slots(events) == {"language": "en"}
+
+
+def test_a_question_on_the_topic_that_no_entry_answers_gets_an_honest_reply_with_the_closest_topics(
+        small_knowledge, dispatcher):
+    tracker = make_tracker("out_of_scope", "How do I pass the interview at a BPO?", [subject("bpo")],
+                           language_scores=scores("en"), slots={"aspect": "pay"})
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "out_of_scope", "confidence": 0.6},
+        {"name": "ask_skills", "confidence": 0.3},
+        {"name": "greet", "confidence": 0.06},
+        {"name": "ask_careers_that_does_not_exist", "confidence": 0.05},
+        {"name": "ask_pay", "confidence": 0.04},
+    ]
+    events = ActionOutOfScope(small_knowledge).run(dispatcher, tracker, {})
+    message = dispatcher.messages[0]
+    assert message["text"] == "not_covered [en]"
+    assert [b["payload"] for b in message["buttons"]] == ['/ask_skills{"subject":"bpo"}', "/ask_capabilities"]
+    # Nothing was answered, so the context stays as it was.
+    assert _slots(events) == {"language": "en"}
+
+
+def test_a_question_on_the_topic_without_any_likely_aspect_still_says_it_is_not_covered(small_knowledge, dispatcher):
+    tracker = make_tracker("out_of_scope", "Which dialer software do call centers buy?",
+                           language_scores=scores("en"))
+    ActionOutOfScope(small_knowledge).run(dispatcher, tracker, {})
+    assert _texts(dispatcher) == ["not_covered_none [en]"]
+
+
+def test_a_comparison_inside_one_subject_gets_that_pairs_own_answer(small_knowledge, dispatcher):
+    tracker = make_tracker("ask_types", "Inbound vs outbound: which is harder?", language_scores=scores("fi"),
+                           slots={"subject": "bpo"})
+    tracker.latest_message["comparison_focus"] = "inbound_outbound"
+    events = ActionAnswer(small_knowledge).run(dispatcher, tracker, {})
+    assert _texts(dispatcher)[0] == "inbound_outbound answer [fi]"
+    assert _slots(events) == {"aspect": "types", "subject": "call_center", "language": "fi"}
+
+
+def test_an_unknown_focus_falls_back_to_the_aspects_answer(small_knowledge, dispatcher):
+    tracker = make_tracker("ask_types", entities=[subject("bpo")], language_scores=scores("en"))
+    tracker.latest_message["comparison_focus"] = "no_such_pair"
+    ActionAnswer(small_knowledge).run(dispatcher, tracker, {})
+    assert _texts(dispatcher)[0] == "types bpo answer [en]"
 
 
 @pytest.mark.parametrize("rating, phrase", [("helpful", "feedback_thanks"), ("not_helpful", "feedback_sorry")])

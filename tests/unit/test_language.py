@@ -61,3 +61,48 @@ def test_no_letters_means_no_scores():
 
 def test_domain_loanwords_do_not_decide_the_language():
     assert choose_language(detect("Čo je non-voice proces?"), previous=None) == "sk"
+
+
+# --- messages that give no evidence of a language -------------------------------------
+
+
+def _vocabulary():
+    from faq.language import VocabularyModel
+
+    return VocabularyModel.fit([
+        ("what is a call center", "en"), ("what skills do I need", "en"),
+        ("čo je call centrum", "sk"), ("mitä BPO tarkoittaa", "fi"), ("apa itu BPO", "id"),
+        ("vad är ett callcenter", "sv"),
+    ])
+
+
+@pytest.mark.parametrize("text", ["asdkj qwpoe", "xqzv blorf wug", "B.P.O.?", "zzzzzz", "KPO BPO"])
+def test_gibberish_abbreviations_and_bare_terms_have_no_language(text):
+    from faq.language import identify
+
+    assert identify(text, _vocabulary()) == []
+
+
+@pytest.mark.parametrize("previous, expected", [(None, "en"), ("fi", "fi"), ("sk", "sk")])
+def test_without_evidence_the_conversation_language_or_english_answers(previous, expected):
+    from faq.language import identify
+
+    assert choose_language(identify("qwrtz plkmn", _vocabulary()), previous) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("what is a B.P.O.?", "en"),
+    ("čo je B.P.O.?", "sk"),
+    ("Mitä B.P.O. tarkoittaa?", "fi"),
+])
+def test_a_dotted_abbreviation_does_not_decide_the_language(text, expected):
+    from faq.language import identify
+
+    assert choose_language(identify(text, _vocabulary()), None) == expected
+
+
+def test_dotted_abbreviations_are_joined():
+    from faq.text import join_abbreviations
+
+    assert join_abbreviations("what is a B.P.O.? and k.p.o") == "what is a BPO? and kpo"
+    assert join_abbreviations("version 3.1.2, e.g. this") == "version 3.1.2, eg this"
