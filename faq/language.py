@@ -135,11 +135,18 @@ class VocabularyModel:
 
     Statistical detectors need more text than "Tell me a joke" or "Hej" to be sure; the
     assistant's own training data knows these words. The model is a naive Bayes over folded
-    words, and only words it has seen count, so it is silent on unknown vocabulary.
+    words, and only words it has seen count, so it is silent on unknown vocabulary. With
+    `forms` (faq/lemmas.py: every inflected form of a word the training data has), an
+    unseen form of a known word ("palkan" of "palkka") counts as seen in its language.
     """
 
-    def __init__(self, counts: Optional[Dict[str, Dict[str, int]]] = None) -> None:
+    def __init__(
+        self,
+        counts: Optional[Dict[str, Dict[str, int]]] = None,
+        forms: Optional[Dict[str, Dict[str, str]]] = None,
+    ) -> None:
         self.counts: Dict[str, Dict[str, int]] = counts or {}
+        self.forms: Dict[str, Dict[str, str]] = forms or {}
         self.totals = {lang: sum(c.values()) for lang, c in self.counts.items()}
 
     @classmethod
@@ -161,14 +168,20 @@ class VocabularyModel:
         return sum(self._known(word) for word in found) / len(found) if found else 1.0
 
     def _known(self, word: str) -> bool:
-        return any(word in counts for counts in self.counts.values())
+        return any(word in counts for counts in self.counts.values()) or any(
+            word in forms for forms in self.forms.values()
+        )
+
+    def _count(self, language: str, word: str) -> int:
+        # An inflected form of a known word counts as one sighting in its language.
+        return self.counts[language].get(word, 0) + (1 if word in self.forms.get(language, {}) else 0)
 
     def scores(self, text: str) -> List[LanguageScore]:
-        known = [word for word in words(language_text(text)) if any(word in c for c in self.counts.values())]
+        known = [word for word in words(language_text(text)) if self._known(word)]
         if not known or not self.counts:
             return []
         log_probs = {
-            lang: sum(math.log((c.get(word, 0) + 0.1) / (self.totals[lang] + 0.1 * len(c))) for word in known)
+            lang: sum(math.log((self._count(lang, word) + 0.1) / (self.totals[lang] + 0.1 * len(c))) for word in known)
             for lang, c in self.counts.items()
         }
         top = max(log_probs.values())
@@ -195,25 +208,23 @@ def combine(*rankings: Sequence[LanguageScore]) -> List[LanguageScore]:
     )
 
 
-# A message none of whose words the training data knows must be this long, or the
-# statistical detector this sure, before its guess counts: "asdf qwer" or "B.P.O.?" is no
-# evidence of any language, and the conversation's language (or English) answers it.
-UNKNOWN_WORDS_MIN_WORDS = 4
-UNKNOWN_WORDS_MIN_CONFIDENCE = 0.6
+# How sure the statistical detector must be of a message none of whose words (or their
+# inflected forms) the training data knows: keyboard mashing ("asdkj qwpoe") scores up to
+# 0.99, real words of one of the five languages 1.0. Below it, the message is no evidence of
+# a language and the conversation's language (or English) answers it.
+UNKNOWN_WORDS_MIN_CONFIDENCE = 0.999
 
 
 def identify(text: str, vocabulary: "VocabularyModel") -> List[LanguageScore]:
     """A message's language scores from the detector and the vocabulary model, best first.
 
     Empty when the message gives no evidence: no letters once domain terms are removed, or
-    only unknown words, too few or too unlike any of the five languages to tell.
+    only unknown words that the detector cannot place with near certainty.
     """
     detected = detect(text)
     known = vocabulary.scores(text)
-    if not known and detected:
-        unknown_words = len(words(language_text(text)))
-        if unknown_words < UNKNOWN_WORDS_MIN_WORDS or detected[0].confidence < UNKNOWN_WORDS_MIN_CONFIDENCE:
-            return []
+    if not known and detected and detected[0].confidence < UNKNOWN_WORDS_MIN_CONFIDENCE:
+        return []
     return combine(detected, known)
 
 

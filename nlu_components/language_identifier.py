@@ -20,6 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from faq import language as languages
+from faq.lemmas import compile_lemmas, tables_for
 from faq.protocol import KNOWN_VOCABULARY, LANGUAGE_SCORES, UNSUPPORTED_LANGUAGE
 from nlu_components.model_files import load_json, save_json
 
@@ -64,8 +65,10 @@ class LanguageIdentifier(GraphComponent):
             detected = languages.detect(text)
             if detected and detected[0].confidence >= self._config["label_confidence"]:
                 labelled.append((text, detected[0].code))
-        self.vocabulary = languages.VocabularyModel.fit(labelled)
-        save_json(self._model_storage, self._resource, VOCABULARY_FILE, self.vocabulary.counts)
+        fitted = languages.VocabularyModel.fit(labelled)
+        forms = {language: compile_lemmas(counts, tables_for(language)) for language, counts in fitted.counts.items()}
+        self.vocabulary = languages.VocabularyModel(fitted.counts, forms)
+        save_json(self._model_storage, self._resource, VOCABULARY_FILE, {"counts": fitted.counts, "forms": forms})
         return self._resource
 
     @classmethod
@@ -77,8 +80,9 @@ class LanguageIdentifier(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "LanguageIdentifier":
-        counts = load_json(model_storage, resource, VOCABULARY_FILE, {})
-        identifier = cls(config, model_storage, resource, languages.VocabularyModel(counts))
+        saved = load_json(model_storage, resource, VOCABULARY_FILE, {})
+        vocabulary = languages.VocabularyModel(saved.get("counts"), saved.get("forms"))
+        identifier = cls(config, model_storage, resource, vocabulary)
         # Load the detectors' models now rather than during the first messages.
         identifier.identify("warm up")
         languages.unsupported_language("warm up the detector for other languages", 0.0)

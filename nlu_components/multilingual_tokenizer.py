@@ -5,23 +5,15 @@ anyway, so this component tokenizes with spaCy's blank pipelines (spaCy's own la
 for en, sk, id, sv and fi) and picks the pipeline per message by the language
 LanguageIdentifier found.
 
-Lemmas come from two maintained, installable sources: spacy-lookups-data's tables (en, id,
-sv) and simplemma's dictionaries (all five; the only source for Slovak and Finnish, whose
-many inflected forms otherwise never meet the training data's forms). Where both have a
-form, the source listed first in `LEMMA_SOURCES` wins: it scored better on the held-out
-and real questions (docs/training-data.md). The full tables cost hundreds of MB in memory
-(Finnish alone 3.5 million forms), so training keeps only the word forms whose lemma occurs
-in the training data, the forms that can map a user's word onto a known feature, and
-stores them in the model. Lemmas are folded (lower-case, no diacritics) so "výhody",
-"Vyhody" and "vyhody" share features: users often type without diacritics.
+Lemmas come from faq/lemmas.py (spacy-lookups-data and simplemma, all five languages),
+compiled into the model for the forms whose lemma the training data has. Lemmas are folded
+(lower-case, no diacritics) so "výhody", "Vyhody" and "vyhody" share features: users often
+type without diacritics.
 """
 from __future__ import annotations
 
-import gzip
-import json
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -33,20 +25,11 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from faq import language as languages
+from faq.lemmas import compile_lemmas, tables_for
 from faq.protocol import LANGUAGE_SCORES
 from faq.text import fold, join_abbreviations, strip_invisible, words
 from nlu_components.model_files import load_json, save_json
 
-SPACY_LOOKUPS = "spacy_lookups"
-SIMPLEMMA = "simplemma"
-# Per language, the lemma tables in order of precedence.
-LEMMA_SOURCES: Dict[str, Tuple[str, ...]] = {
-    "en": (SPACY_LOOKUPS, SIMPLEMMA),
-    "id": (SPACY_LOOKUPS, SIMPLEMMA),
-    "sv": (SPACY_LOOKUPS, SIMPLEMMA),
-    "sk": (SIMPLEMMA,),
-    "fi": (SIMPLEMMA,),
-}
 LEMMAS_FILE = "lemmas.json"
 
 
@@ -56,39 +39,6 @@ def spacy_tokenizer(language: str):
     import spacy
 
     return spacy.blank(language)
-
-
-def full_lemma_table(language: str, source: str = SPACY_LOOKUPS) -> Dict[str, str]:
-    """A source's whole lemma table for a language, as word form -> lemma."""
-    if source == SIMPLEMMA:
-        from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
-
-        return dict(DefaultDictionaryFactory(cache_max_size=0).get_dictionary(language))
-    import spacy_lookups_data
-
-    path = Path(spacy_lookups_data.__file__).parent / "data" / f"{language}_lemma_lookup.json.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-def compile_lemmas(known: set, tables: List[Dict[str, str]]) -> Dict[str, str]:
-    """The folded lemma of every form, in any table, whose lemma a known word also has.
-
-    Args:
-        known: Folded words of the training data in one language.
-        tables: That language's lemma tables, in order of precedence.
-    """
-    def lemma_of(word: str) -> str:
-        return next((fold(table[word]) for table in tables if word in table), word)
-
-    wanted = {lemma_of(word) for word in known} | known
-    compiled: Dict[str, str] = {}
-    for table in tables:
-        for form, lemma in table.items():
-            folded = fold(lemma)
-            if folded in wanted:
-                compiled.setdefault(form.lower(), folded)
-    return compiled
 
 
 def _message_language(message: Message) -> str:
@@ -157,13 +107,13 @@ class MultilingualSpacyTokenizer(Tokenizer):
         return tokenizer
 
     def train(self, training_data: TrainingData) -> Resource:
-        vocabulary: Dict[str, set] = {language: set() for language in LEMMA_SOURCES}
+        vocabulary: Dict[str, set] = {language: set() for language in languages.SUPPORTED_LANGUAGES}
         for example in training_data.training_examples:
             language = _message_language(example)
             if language in vocabulary:
                 vocabulary[language].update(words(example.get(TEXT) or ""))
         self.lemmas = {
-            language: compile_lemmas(known, [full_lemma_table(language, source) for source in LEMMA_SOURCES[language]])
+            language: compile_lemmas(known, tables_for(language))
             for language, known in vocabulary.items()
         }
         if self._model_storage is not None and self._resource is not None:
