@@ -2,28 +2,16 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
--include .env
-
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON := $(BIN)/python
 RASA := $(BIN)/rasa
 
+# Every other setting (ports, paths, tokens, Slack, scale) comes from the environment and
+# .env through settings/ (python-dotenv), not from make: see .env.example.
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONPATH := $(CURDIR)
-export RASA_HOST ?= 127.0.0.1
-export RASA_PORT ?= 5005
-export ACTION_HOST ?= 127.0.0.1
-export ACTION_PORT ?= 5055
-export ACTION_ENDPOINT_URL ?= http://$(ACTION_HOST):$(ACTION_PORT)/webhook
-export TRACKER_DB ?= $(CURDIR)/var/tracker.db
-export WIDGET_HOST ?= 127.0.0.1
-export WIDGET_PORT ?= 8080
-export WIDGET_ORIGINS ?= http://$(WIDGET_HOST):$(WIDGET_PORT),http://localhost:$(WIDGET_PORT)
-export RASA_API_TOKEN ?=
-export RASA_MODEL ?=
-export SCALE ?=
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 MODEL_STAMP := models/.trained
@@ -83,7 +71,7 @@ test-live: install train ## All tests on live servers in one session (one stack 
 
 test: lint validate test-unit test-stories test-live bench-smoke ## Everything CI runs
 
-EVAL := $(PYTHON) -m evaluation.conversations --url http://$(RASA_HOST):$(RASA_PORT) --token "$(or $(TOKEN),$(RASA_API_TOKEN))"
+EVAL := $(PYTHON) -m evaluation.conversations
 
 eval: install ## Score a running stack (RASA_API_TOKEN set) on the held-out conversations, or CASES=...
 	$(EVAL) $(or $(CASES),tests/eval/heldout.yml) --report results/eval/heldout.json

@@ -7,10 +7,11 @@ only a subject ("and for BPO?") keeps the aspect, and a short message keeps the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Set
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 
+from faq import topic
 from faq.knowledge import BOTH, SUBJECTS, KnowledgeBase
 from faq.language import SUPPORTED_LANGUAGES, LanguageScore, choose_language, detect
 from faq.protocol import (
@@ -79,11 +80,17 @@ def _scores(raw: List[Dict[str, Any]]) -> List[LanguageScore]:
     return scores
 
 
-def _subject_from(mentions: Set[str]) -> Optional[str]:
-    known = mentions & set(SUBJECTS)
-    if len(known) > 1:
-        return BOTH
-    return next(iter(known), None)
+def subject_mentions(tracker: Tracker) -> List[Tuple[str, str]]:
+    """(value, surface text) of each subject entity in the latest message."""
+    text = tracker.latest_message.get("text") or ""
+    found = []
+    for entity in tracker.latest_message.get("entities") or []:
+        value = entity.get("value")
+        if entity.get("entity") == "subject" and isinstance(value, str):
+            start, end = entity.get("start"), entity.get("end")
+            surface = text[start:end] if isinstance(start, int) and isinstance(end, int) else ""
+            found.append((value, surface or value.replace("_", " ")))
+    return found
 
 
 def resolve_turn(tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
@@ -95,7 +102,7 @@ def resolve_turn(tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
     language = turn_language(tracker)
     previous_aspect = tracker.get_slot("aspect")
     previous_subject = tracker.get_slot("subject")
-    named_subject = _subject_from(set(mentioned(tracker, "subject")))
+    named_subject = topic.named_subject(subject_mentions(tracker))
 
     table = table_aspects(tracker, knowledge, intent)
     if table:

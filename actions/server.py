@@ -16,6 +16,7 @@ import sys
 
 from actions import knowledge_store
 from faq.knowledge import KnowledgeError
+from settings import settings as project_settings
 
 logger = logging.getLogger("actions.server")
 
@@ -29,8 +30,8 @@ def _reload(*_: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default=os.environ.get("ACTION_HOST") or "127.0.0.1")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT") or 5055))
+    parser.add_argument("--host", default=project_settings().action_host)
+    parser.add_argument("--port", type=int, default=project_settings().action_port)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
     try:

@@ -1,12 +1,11 @@
-"""Action server settings, read once from the environment."""
+"""The action server's settings: the project's settings (settings/), read once."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from faq.knowledge import DEFAULT_KNOWLEDGE_FILE, DEFAULT_PHRASES_FILE
+from settings import settings as project_settings
 
 
 @dataclass(frozen=True)
@@ -16,10 +15,8 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> "Settings":
-        return cls(
-            knowledge_file=Path(os.environ.get("KNOWLEDGE_FILE") or DEFAULT_KNOWLEDGE_FILE),
-            phrases_file=Path(os.environ.get("PHRASES_FILE") or DEFAULT_PHRASES_FILE),
-        )
+        current = project_settings()
+        return cls(current.path(current.knowledge_file), current.path(current.phrases_file))
 
 
 @lru_cache(maxsize=1)

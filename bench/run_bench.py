@@ -48,7 +48,8 @@ TOKEN = "bench-token"
 TURNS_PER_CONVERSATION = 6
 CONFIGS = {"project": PROJECT / "config.yml", "rasa_default": PROJECT / "bench" / "default-config.yml"}
 # How a model is served: the project's runtime and endpoints, or Rasa as it ships.
-PROJECT_SERVING = ([str(PYTHON), "-m", "runtime.rasa_server"], PROJECT / "endpoints.yml")
+# None: the endpoints settings/ writes for this server's ports and database, as `make run` does.
+PROJECT_SERVING = ([str(PYTHON), "-m", "runtime.rasa_server"], None)
 STOCK_SERVING = ([str(RASA)], PROJECT / "bench" / "endpoints.stock.yml")
 SERVED_ALIKE = "rasa_default_served_like_project"
 
@@ -95,6 +96,11 @@ class Server:
                                          "--port", str(self.action_port)],
                                         cwd=PROJECT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
         command, endpoints = serving
+        if endpoints is None:
+            from settings import Settings
+
+            endpoints = workdir / f"endpoints-{uuid.uuid4().hex[:6]}.yml"
+            endpoints.write_text(Settings.from_environment(env).endpoints_yaml(), encoding="utf-8")
         self.rasa = subprocess.Popen([*command, "run", "--model", str(model), "--endpoints", str(endpoints),
                                       "--credentials", str(PROJECT / "bench" / "credentials.yml"),
                                       "--interface", "127.0.0.1", "--port", str(self.rasa_port),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -21,11 +20,11 @@ from typing import Any, Awaitable, Callable, Optional
 from faq.knowledge import KnowledgeBase
 from faq.language import DEFAULT_LANGUAGE, detect
 from faq.text import strip_invisible
+from settings import settings
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
-REPLY_BUDGET_SECONDS = float(os.environ.get("REPLY_BUDGET_SECONDS") or 8)
 # Control characters other than tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # How much of an over-long message is read to tell its language.
@@ -42,7 +41,8 @@ class Checked:
 
 @lru_cache(maxsize=1)
 def _phrases() -> KnowledgeBase:
-    return KnowledgeBase.load()
+    current = settings()
+    return KnowledgeBase.load(current.path(current.knowledge_file), current.path(current.phrases_file))
 
 
 def phrase(phrase_id: str, text: str, **values: Any) -> str:
@@ -70,7 +70,7 @@ async def handle_or_apologise(
     handle: Awaitable[Any],
     replied: Callable[[], bool],
     apologise: Callable[[], Awaitable[None]],
-    budget: float = REPLY_BUDGET_SECONDS,
+    budget: Optional[float] = None,
 ) -> None:
     """Runs `handle`; apologises if it fails or nothing was sent within the budget.
 
@@ -78,7 +78,7 @@ async def handle_or_apologise(
     conversation is stored complete and a late answer still reaches push channels.
     """
     task = asyncio.ensure_future(handle)
-    done, _ = await asyncio.wait({task}, timeout=budget)
+    done, _ = await asyncio.wait({task}, timeout=budget if budget is not None else settings().reply_budget_seconds)
     if task in done and task.exception() is not None:
         logger.error("Handling a message failed: %r", task.exception())
     if not replied():

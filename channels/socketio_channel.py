@@ -22,6 +22,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from channels.input_guard import check, handle_or_apologise, phrase
+from settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class WidgetSocketIOInput(SocketIOInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WidgetSocketIOInput":
         credentials = credentials or {}
         channel = super().from_credentials(credentials)
-        origins = credentials.get("cors_allowed_origins") or []
+        origins = credentials.get("cors_allowed_origins") or list(settings().widget_origins)
         if isinstance(origins, str):
             origins = [origin.strip() for origin in origins.split(",") if origin.strip()]
         channel.cors_allowed_origins = list(origins)

@@ -8,12 +8,38 @@ what to add next.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+import re
+from typing import Any, Iterable, Mapping, Optional, Set, Tuple
 
 from faq.language import names_domain_term
 from faq.protocol import ASPECT_MENTIONS
 
 SUBJECT_ENTITY = "subject"
+SUBJECTS = ("bpo", "call_center")
+BOTH = "both"
+# Words that name a side itself, in the five languages; other subject words name people or
+# services linked to a side ("agent", "customer service", "asiakaspalvelija").
+_SIDE_TERMS = re.compile(
+    r"bpo|business process|outsourc|ulkoist|alih\s*daya|utkontrakt|call[\s-]*cent|callcent|"
+    r"contact[\s-]*cent|kontakt\w*[\s-]*(?:cent|kesk)|puhelinkesk|asiakaspalvelukesk|pusat panggilan|"
+    r"pusat kontak|kundtjänstcent|kundcent",
+    re.IGNORECASE,
+)
+
+
+def named_subject(mentions: Iterable[Tuple[str, str]]) -> Optional[str]:
+    """The side a message asks about, from its subject mentions (value, surface text).
+
+    A side named by its own name outweighs one named only through its people or services:
+    "Does BPO only handle customer service?" asks about BPO, "skills of a BPO agent" too.
+    Two sides named alike mean both.
+    """
+    mentions = [(value, surface) for value, surface in mentions if value in SUBJECTS]
+    named_directly = [(value, surface) for value, surface in mentions if _SIDE_TERMS.search(surface)]
+    values: Set[str] = {value for value, _ in (named_directly or mentions)}
+    if len(values) > 1:
+        return BOTH
+    return next(iter(values), None)
 
 
 def on_topic(parse: Mapping[str, Any]) -> bool:

@@ -18,7 +18,6 @@ import argparse
 import csv
 import html
 import json
-import os
 import sys
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
@@ -27,6 +26,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from faq.protocol import FALLBACK_INTENT, LANGUAGE_SCORES, OUT_OF_SCOPE_INTENT, aspect_of
 from faq.topic import on_topic
+from settings import settings
 
 # not_covered: on the topic, but no knowledge entry answers it (what to add next).
 KINDS = ("fallback", "not_covered", "out_of_scope", "low_confidence", "not_helpful")
@@ -55,9 +55,8 @@ class _Conversation:
 
 
 def default_db_url() -> str:
-    if os.environ.get("TRACKER_DB_URL"):
-        return os.environ["TRACKER_DB_URL"]
-    return f"sqlite:///{os.environ.get('TRACKER_DB') or 'var/tracker.db'}"
+    current = settings()
+    return current.tracker_db_url or f"sqlite:///{current.path(current.tracker_db)}"
 
 
 def stream_events(db_url: str, batch: int = 5_000) -> Tuple[int, Iterator[Tuple[str, str, float, dict]]]:

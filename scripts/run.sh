@@ -3,11 +3,13 @@
 #   scripts/run.sh          action server, Rasa (REST + widget socket.io) and the widget page
 #   scripts/run.sh shell    action server and Rasa, with a terminal chat (channels/terminal.py)
 # With SCALE=postgres, conversations go to PostgreSQL and locks to Redis (see deploy/).
-# Settings come from the environment (see .env.example); the Makefile sets the defaults.
+# Settings come from the environment and .env, with the defaults of settings/ (one place).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 mode=${1:-server}
+settings_exports=$("$BIN/python" -m settings shell) || exit 2
+eval "$settings_exports"
 mkdir -p "$(dirname "$TRACKER_DB")"
 
 model=${RASA_MODEL:-$(ls -t models/*.tar.gz 2>/dev/null | head -n 1)}
@@ -41,7 +43,8 @@ if [ -n "${SLACK_BOT_TOKEN:-}" ] || [ -n "${SLACK_SIGNING_SECRET:-}" ]; then
 fi
 
 # SCALE=postgres: PostgreSQL tracker store and Redis lock store (deploy/scale.env.example).
-endpoints=endpoints.yml
+endpoints=$(dirname "$TRACKER_DB")/endpoints.generated.yml
+"$BIN/python" -m settings endpoints --out "$endpoints"
 if [ "${SCALE:-}" = postgres ]; then
   endpoints=deploy/endpoints.scale.yml
 elif [ -n "${SCALE:-}" ]; then

@@ -71,6 +71,14 @@ def test_naming_both_subjects_answers_both(small_knowledge, dispatcher):
     )
 
 
+def test_a_side_named_by_its_name_outweighs_one_named_by_its_people(small_knowledge, dispatcher):
+    text = "Does BPO only handle customer service?"
+    entities = [{**subject("bpo"), "start": 5, "end": 8}, {**subject("call_center"), "start": 25, "end": 41}]
+    tracker = make_tracker("ask_scope", text, entities, language_scores=scores("en"))
+    events = ActionAnswer(small_knowledge).run(dispatcher, tracker, {})
+    assert _slots(events)["subject"] == "bpo"
+
+
 def test_field_aspect_sets_subject_both_and_shows_disagreement(small_knowledge, dispatcher):
     tracker = make_tracker("ask_difference", language_scores=scores("en"))
     assert _slots(ActionAnswer(small_knowledge).run(dispatcher, tracker, {}))["subject"] == "both"
