@@ -16,27 +16,47 @@ export PYTHONPATH := $(CURDIR)
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 MODEL_STAMP := models/.trained
 
-.PHONY: help install train run shell validate lint test test-unit test-stories test-eval test-reliability test-live eval eval-real clean lock tune-fallback report bench bench-smoke
+.PHONY: help system install install-dev train run shell validate lint test test-unit test-stories test-eval test-reliability test-live eval eval-real clean lock tune-fallback report bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt requirements.lock
+INSTALL_LOG := var/install.log
+TRAIN_LOG := var/train.log
+
+# requirements.lock (runtime) and requirements-dev.lock (tests, lint, bench) pin every package
+# with its hashes; `make run` installs only the runtime set. `make lock` regenerates both.
+$(VENV)/.installed: requirements.lock
+	@mkdir -p var
+	@echo "Installing the Python packages into $(VENV) (a few minutes the first time; log: $(INSTALL_LOG))"
 	@test -x $(PYTHON) || $$(scripts/find_python310.sh) -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --upgrade pip==24.0
-	$(PYTHON) -m pip install --quiet -r requirements.txt -r requirements-dev.txt -c requirements.lock
+	@$(PYTHON) -m pip install --quiet --upgrade pip==24.0 >$(INSTALL_LOG) 2>&1 || (tail -n 30 $(INSTALL_LOG); exit 1)
+	@$(PYTHON) -m pip install --quiet --require-hashes -r requirements.lock >>$(INSTALL_LOG) 2>&1 \
+		|| (tail -n 30 $(INSTALL_LOG); exit 1)
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	@echo "Installing the development packages (log: $(INSTALL_LOG))"
+	@$(PYTHON) -m pip install --quiet --require-hashes -r requirements-dev.lock >>$(INSTALL_LOG) 2>&1 \
+		|| (tail -n 30 $(INSTALL_LOG); exit 1)
 	@touch $@
 
 WIDGET_VENDOR := widget/public/vendor/socket.io.min.js
 
 $(WIDGET_VENDOR): widget/package.json widget/package-lock.json
-	cd widget && npm ci --no-audit --no-fund --silent
-	mkdir -p $(dir $@) && cp widget/node_modules/socket.io-client/dist/socket.io.min.js $@
+	@echo "Installing the widget's npm packages"
+	@cd widget && npm ci --no-audit --no-fund --silent
+	@mkdir -p $(dir $@) && cp widget/node_modules/socket.io-client/dist/socket.io.min.js $@
 
-install: $(VENV)/.installed $(WIDGET_VENDOR) ## Create .venv (Python 3.10) and the widget's npm packages, all pinned
+install: $(VENV)/.installed $(WIDGET_VENDOR) ## Create .venv (Python 3.10, runtime packages) and the widget's npm packages
+
+install-dev: install $(VENV)/.installed-dev ## Add the test, lint and benchmark packages
 
 $(MODEL_STAMP): $(VENV)/.installed $(TRAINING_INPUTS) nlu_components/*.py faq/*.py
-	$(RASA) train --fixed-model-name bpo-faq --out models
+	@mkdir -p var
+	@echo "Training the model (about 2 minutes on 2 cores; log: $(TRAIN_LOG))"
+	@$(RASA) train --fixed-model-name bpo-faq --out models >$(TRAIN_LOG) 2>&1 || (tail -n 30 $(TRAIN_LOG); exit 1)
+	@echo "Model: models/bpo-faq.tar.gz"
 	@touch $@
 
 train: $(MODEL_STAMP) ## Train the model when its data, domain or config changed
@@ -47,29 +67,32 @@ run: install train ## Serve Rasa (5005), the action server (5055) and the widget
 shell: install train ## Chat in the terminal (rasa shell) with the action server
 	@scripts/run.sh shell
 
-validate: install ## Check the knowledge file and the Rasa training data
+validate: install-dev ## Check the knowledge file and the Rasa training data
 	$(PYTHON) -m faq.validate
 	$(RASA) data validate --fail-on-warnings
 
-lint: install ## ruff (pyflakes, bugbear, import order)
+lint: install-dev ## ruff (pyflakes, bugbear, import order)
 	$(BIN)/ruff check .
 
-test-unit: install ## Unit and contract tests (offline, seconds)
+test-unit: install-dev ## Unit and contract tests (offline, seconds)
 	$(PYTHON) -m pytest tests/unit -q
 
-test-stories: install train ## Conversation stories with rasa test, failing on any wrong prediction
+test-stories: install-dev train ## Conversation stories with rasa test, failing on any wrong prediction
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
 
-test-eval: install train ## Held-out NLU F1 per language, faq_eval, channels, scale-out (live servers)
+test-eval: install-dev train ## Held-out NLU F1 per language, faq_eval, channels, scale-out (live servers)
 	$(PYTHON) -m pytest tests/integration tests/scale -q -s
 
-test-reliability: install train ## Bad input, faults, load and security defaults (prints its numbers)
+test-reliability: install-dev train ## Bad input, faults, load and security defaults (prints its numbers)
 	$(PYTHON) -m pytest tests/reliability -q -s
 
-test-live: install train ## All tests on live servers in one session (one stack start): eval, reliability
+test-live: install-dev train ## All tests on live servers in one session (one stack start): eval, reliability
 	$(PYTHON) -m pytest tests/integration tests/scale tests/reliability -q -s
 
-test: lint validate test-unit test-stories test-live bench-smoke ## Everything CI runs
+system: ## Install the Debian packages the tests need (apt as root, else sudo, else prints the command)
+	@scripts/install_system_packages.sh
+
+test: system lint validate test-unit test-stories test-live bench-smoke ## Everything CI runs
 
 EVAL := $(PYTHON) -m evaluation.conversations
 
@@ -79,20 +102,23 @@ eval: install ## Score a running stack (RASA_API_TOKEN set) on the held-out conv
 eval-real: install ## Score a running stack on the real and the blind questions, per language and kind
 	$(EVAL) tests/real_questions tests/blind_questions --quiet --report results/eval/real.json
 
-bench: install train ## Benchmark the project against Rasa's defaults (~30 min on 2 cores; results/bench/)
+bench: install-dev train ## Benchmark the project against Rasa's defaults (~30 min on 2 cores; results/bench/)
 	$(PYTHON) bench/run_bench.py
 
-bench-smoke: install ## The benchmark in a short mode that checks it works (CI runs this)
+bench-smoke: install-dev ## The benchmark in a short mode that checks it works (CI runs this)
 	$(PYTHON) bench/run_bench.py --smoke --out results/bench-smoke
 
 report: install ## Report fallbacks, off-topic, low-confidence and "not helpful" turns (HTML + CSV)
 	$(PYTHON) -m reporting.unanswered --out results/report
 
-tune-fallback: install train ## Tune the per-language fallback thresholds on the held-out NLU data
+tune-fallback: install-dev train ## Tune the per-language fallback thresholds on the held-out NLU data
 	$(PYTHON) scripts/tune_fallback.py
 
-lock: ## Re-pin every transitive dependency into requirements.lock
-	$(PYTHON) -m pip freeze --exclude-editable | grep -v '^pip==' > requirements.lock
+LOCK_FLAGS := --python-version 3.10 --python-platform x86_64-manylinux_2_28 --generate-hashes --no-header
+
+lock: ## Re-pin requirements*.txt into requirements.lock and requirements-dev.lock, with hashes (needs uv)
+	uv pip compile requirements.txt $(LOCK_FLAGS) -o requirements.lock
+	uv pip compile requirements-dev.txt -c requirements.lock $(LOCK_FLAGS) -o requirements-dev.lock
 
 clean: ## Remove trained models and test results (keeps .venv and conversations)
 	rm -rf models results test-artifacts

@@ -41,7 +41,6 @@ import yaml
 PROJECT = Path(__file__).resolve().parent.parent
 PYTHON = PROJECT / ".venv" / "bin" / "python"
 RASA = PROJECT / ".venv" / "bin" / "rasa"
-FAQ_EVAL = PROJECT.parent / "shared" / "eval" / "faq_eval.py"
 OWN_EVAL = PROJECT / "tests" / "eval" / "heldout.yml"
 TOKEN = "bench-token"
 # Conversations in the load test are this long, like a visitor asking a few questions.
@@ -190,11 +189,12 @@ def load(url: str, questions: List[str], users: int, seconds: float, max_request
 
 
 def accuracy(url: str, cases: Path, workdir: Path) -> float:
-    report = workdir / f"eval-{uuid.uuid4().hex[:6]}.json"
-    subprocess.run([str(PYTHON), str(FAQ_EVAL), str(cases), "--url", url, "--token", TOKEN, "--quiet",
-                    "--report", str(report)], check=False, capture_output=True, timeout=1800)
-    results = json.loads(report.read_text(encoding="utf-8"))
-    return sum(not r["failures"] for r in results) / len(results)
+    """The share of turns the project's own evaluation runner (evaluation/) scores as right."""
+    from evaluation.conversations import Client, load_cases, run_conversation
+
+    client = Client(url, TOKEN)
+    results = [r for conversation in load_cases(cases) for r in run_conversation(client, conversation)]
+    return sum(r.passed for r in results) / len(results)
 
 
 def measure(name: str, model: Path, questions: List[str], cases: Path | None, smoke: bool, workdir: Path,

@@ -76,7 +76,7 @@ def load_cases(path: Path) -> List[List[Turn]]:
     return conversations
 
 
-class _Client:
+class Client:
     def __init__(self, url: str, token: str, timeout: float = 30.0) -> None:
         self.base = url.rstrip("/")
         self.token = token
@@ -138,7 +138,7 @@ def check(case: Turn, got: Dict[str, Any], texts: Sequence[str]) -> List[str]:
     return failures
 
 
-def run_conversation(client: _Client, conversation: Iterable[Turn]) -> List[TurnResult]:
+def run_conversation(client: Client, conversation: Iterable[Turn]) -> List[TurnResult]:
     sender = f"eval-{uuid.uuid4().hex[:12]}"
     results = []
     for case in conversation:
@@ -194,7 +194,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="do not list failing turns")
     args = parser.parse_args(argv)
 
-    client = _Client(args.url, args.token)
+    client = Client(args.url, args.token)
     report: Dict[str, List[dict]] = {}
     lowest = 1.0
     for path in args.cases:

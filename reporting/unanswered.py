@@ -136,7 +136,18 @@ def write_csv(items: List[Item], path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(asdict(items[0]).keys()) if items else list(Item.__annotations__))
         writer.writeheader()
         for item in items:
-            writer.writerow(asdict(item))
+            writer.writerow({key: spreadsheet_safe(value) for key, value in asdict(item).items()})
+
+
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """User text as a spreadsheet shows it, never as a formula ("=HYPERLINK(...)")."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _bar_chart(title: str, counts: Dict[str, Counter]) -> str:
@@ -199,11 +210,14 @@ table{{border-collapse:collapse;width:100%;margin-bottom:16px}}td,th{{border:1px
 
 
 def _redact(db_url: str) -> str:
-    """The store's address without its password."""
-    if "@" in db_url and "://" in db_url:
-        scheme, rest = db_url.split("://", 1)
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return db_url
+    """The store's address without its user and password (a password may contain "@")."""
+    if "://" not in db_url:
+        return db_url
+    scheme, rest = db_url.split("://", 1)
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "***@" + authority.rsplit("@", 1)[1]
+    return f"{scheme}://{authority}{slash}{path}"
 
 
 def main(argv: Optional[List[str]] = None) -> int:

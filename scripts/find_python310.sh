@@ -11,5 +11,13 @@ for candidate in "${PYTHON310:-}" python3.10 /usr/bin/python3.10 /usr/local/bin/
     exit 0
   fi
 done
-echo "No Python 3.10 found: install python3.10 or set PYTHON310=/path/to/python3.10" >&2
+# None found: uv (from PyPI) installs a standalone CPython 3.10 where its download host is reachable.
+if command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv==0.13.9 >/dev/null 2>&1; then
+  uv_bin=$(command -v uv || echo "$HOME/.local/bin/uv")
+  if "$uv_bin" python install 3.10 >&2 && found=$("$uv_bin" python find 3.10 2>/dev/null); then
+    echo "$found"
+    exit 0
+  fi
+fi
+echo "No Python 3.10 found (Rasa 3.6 needs it): install python3.10, or set PYTHON310=/path/to/python3.10." >&2
 exit 1

@@ -11,6 +11,9 @@ mode=${1:-server}
 settings_exports=$("$BIN/python" -m settings shell) || exit 2
 eval "$settings_exports"
 mkdir -p "$(dirname "$TRACKER_DB")"
+# Server logs go to files, so the terminal shows the banner (and, in shell mode, only the chat).
+log_dir=$(dirname "$TRACKER_DB")/log
+mkdir -p "$log_dir"
 
 model=${RASA_MODEL:-$(ls -t models/*.tar.gz 2>/dev/null | head -n 1)}
 if [ -z "$model" ] || [ ! -f "$model" ]; then
@@ -27,7 +30,7 @@ stop() {
 trap stop INT TERM EXIT
 
 # The action server checks the knowledge file before it serves (actions/server.py).
-"$BIN/python" -m actions.server --host "$ACTION_HOST" --port "$ACTION_PORT" &
+"$BIN/python" -m actions.server --host "$ACTION_HOST" --port "$ACTION_PORT" >>"$log_dir/actions.log" 2>&1 &
 pids+=($!)
 
 # Slack is enabled by its two secrets in the environment; one without the other is an error.
@@ -63,27 +66,51 @@ if [ "${#cors_origins[@]}" -gt 0 ]; then
   rasa_args+=(--cors "${cors_origins[@]}")
 fi
 # runtime.rasa_server is Rasa's CLI with the per-message costs profiling found removed (see its docstring).
-"$BIN/python" -m runtime.rasa_server run "${rasa_args[@]}" &
+"$BIN/python" -m runtime.rasa_server run "${rasa_args[@]}" >>"$log_dir/rasa.log" 2>&1 &
 pids+=($!)
 
+if [ "$mode" != shell ]; then
+  "$BIN/python" -m http.server "$WIDGET_PORT" --bind "$WIDGET_HOST" --directory widget/public \
+    >>"$log_dir/widget.log" 2>&1 &
+  pids+=($!)
+fi
+
+# Wait until Rasa has loaded the model and the action server answers, with a progress line.
+printf 'Starting the assistant (model %s, logs in %s/)' "$model" "$log_dir"
+for _ in $(seq 600); do
+  if "$BIN/python" -c "import sys, urllib.request as u; [u.urlopen(x, timeout=2) for x in sys.argv[1:]]" \
+       "http://$RASA_HOST:$RASA_PORT/" "http://$ACTION_HOST:$ACTION_PORT/health" 2>/dev/null; then
+    break
+  fi
+  for pid in "${pids[@]}"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      printf '\nA server stopped while starting; the end of its logs:\n' >&2
+      tail -n 20 "$log_dir"/*.log >&2
+      exit 1
+    fi
+  done
+  printf '.'
+  sleep 1
+done
+echo
+
+if [ "${SCALE:-}" = postgres ]; then
+  store="PostgreSQL ${POSTGRES_HOST:-}:${POSTGRES_PORT:-}/${POSTGRES_DB:-}"
+else
+  store=$TRACKER_DB
+fi
+cat <<BANNER
+The BPO vs call center assistant is ready.
+  Widget page     http://$WIDGET_HOST:$WIDGET_PORT$([ "$mode" = shell ] && echo " (not served in shell mode)")
+  REST webhook    http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook
+  Action server   http://$ACTION_HOST:$ACTION_PORT
+  Conversations   $store
+  Server logs     $log_dir/
+Press Ctrl-C to stop.
+BANNER
+
 if [ "$mode" = shell ]; then
-  echo "Loading the model..."
-  "$BIN/python" - "$RASA_HOST" "$RASA_PORT" <<'WAIT'
-import sys, time, urllib.request
-url = f"http://{sys.argv[1]}:{sys.argv[2]}/"
-for _ in range(600):
-    try:
-        urllib.request.urlopen(url, timeout=2)
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.5)
-sys.exit("Rasa did not start")
-WAIT
   "$BIN/python" -m channels.terminal --url "http://$RASA_HOST:$RASA_PORT"
 else
-  "$BIN/python" -m http.server "$WIDGET_PORT" --bind "$WIDGET_HOST" --directory widget/public >/dev/null 2>&1 &
-  pids+=($!)
-  echo "Serving $model: Rasa http://$RASA_HOST:$RASA_PORT, actions http://$ACTION_HOST:$ACTION_PORT," \
-       "widget http://$WIDGET_HOST:$WIDGET_PORT (Ctrl-C stops)"
   wait -n "${pids[@]}"
 fi

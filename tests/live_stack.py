@@ -149,12 +149,17 @@ class Stack:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"stack exited early:\n{self.log.read_text()[-3000:]}")
+                raise RuntimeError(f"stack exited early:\n{self.logs()[-3000:]}")
             if self._ready():
                 return
             time.sleep(1)
         self.stop()
-        raise RuntimeError(f"stack not ready in {timeout}s:\n{self.log.read_text()[-3000:]}")
+        raise RuntimeError(f"stack not ready in {timeout}s:\n{self.logs()[-3000:]}")
+
+    def logs(self) -> str:
+        """Everything the stack printed: run.sh's own output and each server's log file."""
+        parts = [self.log] + sorted((self.log.parent / "log").glob("*.log"))
+        return "\n".join(path.read_text(errors="replace") for path in parts if path.exists())
 
     def _ready(self) -> bool:
         try:

@@ -2,19 +2,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import urllib.request
 import uuid
-from collections import defaultdict
-
-import pytest
 
 from tests.conftest import PROJECT
 
-FAQ_EVAL = PROJECT.parent / "shared" / "eval" / "faq_eval.py"
-SAMPLE = PROJECT.parent / "shared" / "eval" / "sample.yml"
 HELDOUT = PROJECT / "tests" / "eval" / "heldout.yml"
+REAL = PROJECT / "tests" / "real_questions"
+BLIND = PROJECT / "tests" / "blind_questions"
 
 
 def _post(stack, sender: str, text: str) -> list:
@@ -33,34 +28,30 @@ def _tracker(stack, sender: str) -> dict:
         return json.loads(response.read())
 
 
-def _faq_eval(stack, cases, tmp_path):
-    report = tmp_path / "report.json"
-    completed = subprocess.run(
-        [sys.executable, str(FAQ_EVAL), str(cases), "--url", stack.url, "--token", stack.token,
-         "--report", str(report)],
-        capture_output=True, text=True, timeout=900,
-    )
-    print(completed.stdout[-3000:])
-    by_language = defaultdict(list)
-    for turn in json.loads(report.read_text(encoding="utf-8")):
-        by_language[turn["lang"]].append(not turn["failures"])
-    return completed, {lang: sum(oks) / len(oks) for lang, oks in by_language.items()}
+def _evaluate(stack, cases) -> tuple:
+    """Overall and per-language accuracy of a case file or folder, with the project's runner."""
+    from evaluation.conversations import Client, accuracy_by, load_cases, run_conversation, summary_lines
+
+    client = Client(stack.url, stack.token)
+    results = [r for conversation in load_cases(cases) for r in run_conversation(client, conversation)]
+    print("\n".join(summary_lines(str(cases.relative_to(PROJECT)), results)))
+    per_language = {lang: ok / n for lang, (ok, n) in accuracy_by(results, "language").items()}
+    return sum(r.passed for r in results) / len(results), per_language
 
 
-@pytest.mark.skipif(not FAQ_EVAL.exists(), reason="../shared/eval is not beside this checkout")
-def test_public_sample_scores_at_least_095(stack, tmp_path):
-    completed, _ = _faq_eval(stack, SAMPLE, tmp_path)
-    accuracy = float(completed.stdout.strip().splitlines()[-1].split()[1])
-    assert accuracy >= 0.95
-
-
-@pytest.mark.skipif(not FAQ_EVAL.exists(), reason="../shared/eval is not beside this checkout")
-def test_own_heldout_conversations_score_per_language(stack, tmp_path):
-    completed, per_language = _faq_eval(stack, HELDOUT, tmp_path)
-    accuracy = float(completed.stdout.strip().splitlines()[-1].split()[1])
-    assert accuracy >= 0.90
+def test_in_distribution_heldout_conversations_score_at_least_097(stack):
+    overall, per_language = _evaluate(stack, HELDOUT)
     assert set(per_language) == {"en", "sk", "id", "sv", "fi"}
-    assert all(score >= 0.85 for score in per_language.values()), per_language
+    assert overall >= 0.97 and all(score >= 0.9 for score in per_language.values()), per_language
+
+
+def test_real_and_blind_questions_do_not_regress(stack):
+    # Floors a little under the figures measured when they were set (README "Evaluation"):
+    # these sets measure, they never teach, so a drop here means a regression for users.
+    real, real_per_language = _evaluate(stack, REAL)
+    blind, blind_per_language = _evaluate(stack, BLIND)
+    assert real >= 0.66 and min(real_per_language.values()) >= 0.55, real_per_language
+    assert blind >= 0.95 and min(blind_per_language.values()) >= 0.9, blind_per_language
 
 
 def test_answer_carries_text_sources_and_follow_up_buttons(stack):

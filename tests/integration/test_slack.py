@@ -129,7 +129,7 @@ def test_a_content_type_with_charset_is_accepted(stack, fake_slack):
     body = json.dumps(_event(channel, "Mitä puhelinkeskus tekee?")).encode()
     assert _post(stack, body, content_type="application/json; charset=utf-8")[0] == 200
     posts = _wait_posts(fake_slack, channel, at_least=3)
-    assert "puhelinkeskus" in posts[0]["text"].lower()
+    assert "asiakaspalvelijat" in posts[0]["text"].lower()
 
 
 def test_a_button_click_sends_its_payload(stack, fake_slack):

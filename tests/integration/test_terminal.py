@@ -46,7 +46,7 @@ def test_make_shell_answers_and_lists_buttons_by_number(trained_model, tmp_path)
         screen = _wait_for(session, "You chose:", timeout=60)
         subprocess.run(["tmux", "send-keys", "-t", session, "Mitä puhelinkeskus tekee?", "Enter"])
         screen = _wait_for(session, "Lähteet:", timeout=60)
-        assert "puhelinkeskus" in screen.lower()
+        assert "asiakaspalvelijat" in screen.lower()
     finally:
         subprocess.run(["tmux", "send-keys", "-t", session, "/quit", "Enter"])
         time.sleep(3)

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from faq.knowledge import REQUIRED_ASPECTS
 from tests.conftest import PROJECT
 
 CHROMIUM = shutil.which("chromium")
@@ -130,7 +131,7 @@ def test_widget_renders_the_comparison_table_and_feedback_buttons(stack, browser
     page.get_by_role("textbox").fill("show me the comparison table")
     page.keyboard.press("Enter")
     page.wait_for_selector(".bfw-table", timeout=30000)
-    assert page.locator(".bfw-table tbody tr").count() == 11
+    assert page.locator(".bfw-table tbody tr").count() == len(REQUIRED_ASPECTS["per_subject"])
     assert page.locator(".bfw-table thead th").all_inner_texts() == ["Aspect", "BPO", "Call center"]
     page.get_by_role("textbox").fill("What is a call center?")
     page.keyboard.press("Enter")

@@ -5,6 +5,8 @@ import csv
 import json
 import sqlite3
 
+import pytest
+
 from reporting.unanswered import collect, main
 
 
@@ -70,3 +72,23 @@ def test_user_text_is_escaped_in_the_html(tmp_path):
 def test_an_unreadable_store_is_a_clear_error(tmp_path, capsys):
     assert main(["--db-url", f"sqlite:///{tmp_path / 'missing' / 'x.db'}", "--out", str(tmp_path)]) == 1
     assert "Cannot read the tracker store" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "\tx", "\rx"])
+def test_a_cell_that_a_spreadsheet_would_run_as_a_formula_is_written_as_text(text):
+    from reporting.unanswered import spreadsheet_safe
+
+    assert spreadsheet_safe(text) == "'" + text
+    assert spreadsheet_safe("What is BPO?") == "What is BPO?"
+    assert spreadsheet_safe(0.4) == 0.4
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("postgresql://faq:p@ss@db.local:5432/faq", "postgresql://***@db.local:5432/faq"),
+    ("postgresql://faq:secret@db/faq?sslmode=require", "postgresql://***@db/faq?sslmode=require"),
+    ("sqlite:////work/var/tracker.db", "sqlite:////work/var/tracker.db"),
+])
+def test_the_store_address_is_shown_without_credentials(url, shown):
+    from reporting.unanswered import _redact
+
+    assert _redact(url) == shown
