@@ -77,6 +77,27 @@ def _wide_detector():
     return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
 
 
+_VOWELS = set("aeiouyåäöáéíóúýôěůœæøàèìòùâêîûëïü")
+_KEYBOARD_ROWS = (set("qwertyuiop"), set("asdfghjkl"), set("zxcvbnm"))
+
+
+def _implausible(word: str) -> bool:
+    """A word no language writes: no vowel, or four or more letters from one keyboard row."""
+    letters = [char for char in word.lower() if char.isalpha()]
+    if len(letters) < 3:
+        return False
+    if not _VOWELS & set(letters):
+        return True
+    return len(letters) >= 4 and any(set(letters) <= row for row in _KEYBOARD_ROWS)
+
+
+def looks_like_gibberish(text: str) -> bool:
+    """Keyboard mashing ("asdkj qwpoe zzxm"): at least two implausible words, half or more."""
+    found = words(language_text(text))
+    implausible = sum(_implausible(word) for word in found)
+    return implausible >= 2 and implausible * 2 >= len(found)
+
+
 def unsupported_language(text: str, known_word_share: float) -> Optional[str]:
     """The code of a language the assistant does not speak, when a message is clearly in one.
 
@@ -89,7 +110,7 @@ def unsupported_language(text: str, known_word_share: float) -> Optional[str]:
     letters = [char for char in cleaned if char.isalpha()]
     if letters and sum(bool(_FOREIGN_SCRIPT.match(c)) for c in letters) / len(letters) > 0.5:
         return "other"
-    if len(words(cleaned)) < UNSUPPORTED_MIN_WORDS or known_word_share >= 0.5:
+    if len(words(cleaned)) < UNSUPPORTED_MIN_WORDS or known_word_share >= 0.5 or looks_like_gibberish(text):
         return None
     best = _wide_detector().compute_language_confidence_values(cleaned)[0]
     code = best.language.iso_code_639_1.name.lower()
@@ -223,7 +244,7 @@ def identify(text: str, vocabulary: "VocabularyModel") -> List[LanguageScore]:
     """
     detected = detect(text)
     known = vocabulary.scores(text)
-    if not known and detected and detected[0].confidence < UNKNOWN_WORDS_MIN_CONFIDENCE:
+    if not known and detected and (detected[0].confidence < UNKNOWN_WORDS_MIN_CONFIDENCE or looks_like_gibberish(text)):
         return []
     return combine(detected, known)
 

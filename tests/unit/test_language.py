@@ -106,3 +106,19 @@ def test_dotted_abbreviations_are_joined():
 
     assert join_abbreviations("what is a B.P.O.? and k.p.o") == "what is a BPO? and kpo"
     assert join_abbreviations("version 3.1.2, e.g. this") == "version 3.1.2, eg this"
+
+
+@pytest.mark.parametrize("text", ["kjsd lqwe mnbv zxcvb", "hjkl fdsa qwrtz plmk", "asdkj qwpoe zzxm blorp"])
+def test_keyboard_mashing_is_neither_a_language_nor_a_foreign_one(text):
+    from faq.language import identify, looks_like_gibberish, unsupported_language
+
+    assert looks_like_gibberish(text)
+    assert identify(text, _vocabulary()) == []
+    assert unsupported_language(text, known_word_share=0.0) is None
+
+
+@pytest.mark.parametrize("text", ["What is FCR and AHT?", "Mitä BPO tarkoittaa", "Was ist ein Callcenter?", "apa itu KPI"])
+def test_real_words_and_acronyms_are_not_gibberish(text):
+    from faq.language import looks_like_gibberish
+
+    assert not looks_like_gibberish(text)
