@@ -10,6 +10,7 @@ being processed in the background, so nothing the user said is lost.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import unicodedata
@@ -25,6 +26,10 @@ from settings import settings
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
+# A request body and the metadata that comes with a message (stored in every event row and
+# sent to the action server on every turn) are capped.
+MAX_BODY_BYTES = 64 * 1024
+MAX_METADATA_BYTES = 4 * 1024
 # Control characters other than tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # How much of an over-long message is read to tell its language.
@@ -50,6 +55,21 @@ def phrase(phrase_id: str, text: str, **values: Any) -> str:
     scores = detect(text[:_LANGUAGE_SAMPLE])
     language = scores[0].code if scores else DEFAULT_LANGUAGE
     return _phrases().phrase(phrase_id, language, **values)
+
+
+def metadata_problem(metadata: Any) -> Optional[str]:
+    """Why a message's metadata is refused, or None: it must be a small JSON object."""
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict):
+        return "'metadata' must be a JSON object"
+    try:
+        size = len(json.dumps(metadata, ensure_ascii=False).encode("utf-8"))
+    except (TypeError, ValueError):
+        return "'metadata' must be plain JSON"
+    if size > MAX_METADATA_BYTES:
+        return f"'metadata' must be at most {MAX_METADATA_BYTES} bytes of JSON"
+    return None
 
 
 def clean(text: str) -> str:

@@ -1,7 +1,7 @@
 """The REST channel (`/webhooks/rest/webhook`): Rasa's, with strict input and a reply always.
 
 - A body that is not a JSON object with text `message` and `sender` is a 400, not a 500
-  (invalid JSON and invalid UTF-8 included).
+  (invalid JSON and invalid UTF-8 included). A sender id in Slack's namespace is a 400 too.
 - Empty and over-long messages get a polite reply without reaching the NLU
   (channels/input_guard.py).
 - When the assistant sends nothing in time (action server down or slow), the reply is a
@@ -18,7 +18,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.input_guard import check, handle_or_apologise, phrase
+from channels.input_guard import MAX_BODY_BYTES, check, handle_or_apologise, metadata_problem, phrase
+from faq.protocol import SLACK_SENDER_PREFIX
 
 MAX_SENDER_CHARS = 256
 
@@ -39,6 +40,8 @@ class FaqRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return response.json({"error": f"the body must be at most {MAX_BODY_BYTES} bytes"}, status=413)
             try:
                 body = json.loads(request.body.decode("utf-8"))
             except (UnicodeDecodeError, ValueError):
@@ -49,7 +52,7 @@ class FaqRestInput(RestInput):
             checked = check(body["message"])
             if checked.reply is not None:
                 return response.json([{"recipient_id": body["sender"], "text": checked.reply}])
-            metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
+            metadata = body.get("metadata")
             collector = CollectingOutputChannel()
             message = UserMessage(checked.text, collector, body["sender"], input_channel=self.name(),
                                   metadata=metadata)
@@ -69,7 +72,9 @@ def _problem_with(body: Any) -> str | None:
     sender, message = body.get("sender"), body.get("message")
     if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
         return f"'sender' must be non-empty text of at most {MAX_SENDER_CHARS} characters"
+    if sender.lower().startswith(SLACK_SENDER_PREFIX):
+        return f"senders starting with '{SLACK_SENDER_PREFIX}' are Slack conversations; choose another id"
     if not isinstance(message, str):
         return "'message' must be text"
-    return None
+    return metadata_problem(body.get("metadata"))
 

@@ -29,6 +29,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.input_guard import check, handle_or_apologise, phrase
 from channels.rendering import slack_message
+from faq.protocol import SLACK_SENDER_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ class FaqSlackInput(SlackInput):
 
     def _dispatch(self, on_new_message, text: str, user: str, channel: str, thread_ts: Optional[str]) -> None:
         # Slack wants an answer within 3 seconds, so the message is handled in the background.
-        sender_id = f"slack-{user}-{channel}" + (f"-{thread_ts}" if thread_ts else "")
+        sender_id = f"{SLACK_SENDER_PREFIX}{user}-{channel}" + (f"-{thread_ts}" if thread_ts else "")
         output = SlackReplyOutput(self.client, channel, thread_ts)
         checked = check(text)
 

@@ -21,7 +21,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from channels.input_guard import check, handle_or_apologise, phrase
+from channels.input_guard import MAX_METADATA_BYTES, check, handle_or_apologise, metadata_problem, phrase
 from settings import settings
 
 logger = logging.getLogger(__name__)
@@ -119,5 +119,9 @@ class WidgetSocketIOInput(SocketIOInput):
             return "'message' must be text"
         if self.session_persistence and not SESSION_ID.match(str(data.get("session_id") or "")):
             return "'session_id' must be a random token of 32 to 128 letters, digits, '-' or '_'"
-        return None
+        metadata = data.get(self.metadata_key)
+        if isinstance(metadata, str):  # rasa-webchat sends it as JSON text
+            too_big = len(metadata.encode("utf-8")) > MAX_METADATA_BYTES
+            return f"'{self.metadata_key}' must be at most {MAX_METADATA_BYTES} bytes" if too_big else None
+        return metadata_problem(metadata)
 

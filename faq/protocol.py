@@ -25,6 +25,11 @@ COMPARISON_FOCUS = "comparison_focus"
 # Whether an unanswerable message is on the assistant's topic (names a subject or domain term).
 ON_TOPIC = "on_topic"
 
+# Conversation ids: Slack's are built from user and channel, so they are predictable; other
+# channels may not use the prefix (the REST channel refuses it), so no REST caller can write
+# into a Slack user's conversation. Widget conversations use random 128-bit session ids.
+SLACK_SENDER_PREFIX = "slack-"
+
 # Intent naming.
 ASPECT_INTENT_PREFIX = "ask_"
 FALLBACK_INTENT = "nlu_fallback"

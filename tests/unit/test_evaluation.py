@@ -1,0 +1,44 @@
+"""The evaluation runner's scoring: what makes a turn pass, and the per-kind summary."""
+from __future__ import annotations
+
+from evaluation.conversations import TurnResult, accuracy_by, check, load_cases
+
+ANSWERED = {"intent": "ask_types", "aspect": "types", "subject": "call_center", "language": "fi",
+            "reply_language": "fi"}
+
+
+def test_a_turn_passes_when_every_stated_expectation_holds():
+    case = {"q": "inbound vs outbound?", "lang": "fi", "aspect": ["types", "location"], "subject": "call_center"}
+    assert check(case, ANSWERED, ["Saapuvien puhelujen ..."]) == []
+
+
+def test_each_unmet_expectation_is_named():
+    case = {"q": "?", "lang": "sv", "aspect": "pay", "subject": "bpo"}
+    failures = check(case, ANSWERED, ["..."])
+    assert len(failures) == 4
+    assert any(f.startswith("aspect") for f in failures) and any(f.startswith("slot language") for f in failures)
+
+
+def test_an_off_topic_turn_passes_only_with_a_fallback_intent():
+    case = {"q": "book a flight", "lang": "fi", "oos": True}
+    assert check(case, {**ANSWERED, "intent": "out_of_scope"}, ["En osaa vastata"]) == []
+    assert check(case, {**ANSWERED, "intent": "nlu_fallback"}, ["En osaa vastata"]) == []
+    assert check(case, ANSWERED, ["Saapuvien ..."]) == ["intent 'ask_types' is not a fallback"]
+    assert "no reply text" in check(case, {**ANSWERED, "intent": "out_of_scope"}, [""])
+
+
+def test_results_group_by_language_and_kind():
+    results = [TurnResult({"lang": "fi", "kind": "title"}, {}, [], 0.01),
+               TurnResult({"lang": "fi"}, {}, [], 0.01, ["aspect wrong"]),
+               TurnResult({"lang": "sk", "kind": "title"}, {}, [], 0.01)]
+    assert accuracy_by(results, "language") == {"fi": (1, 2), "sk": (1, 1)}
+    assert accuracy_by(results, "kind") == {"plain": (0, 1), "title": (2, 2)}
+
+
+def test_every_committed_case_file_loads(tmp_path):
+    from tests.conftest import PROJECT
+
+    for folder in ("real_questions", "blind_questions"):
+        conversations = load_cases(PROJECT / "tests" / folder)
+        assert conversations and all(turn.get("lang") and turn.get("q") for c in conversations for turn in c)
+        assert all("source" in turn for c in conversations for turn in c) or folder == "blind_questions"
