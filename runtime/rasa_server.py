@@ -8,20 +8,26 @@ that profiling found in Rasa itself removed (see README "Performance").
   dask's scheduler.
 - The single-machine tracker store (runtime/tracker_store.py) is named in endpoints.yml,
   so it needs nothing here.
-Everything else is Rasa unchanged; `rasa <arguments>` works the same, only slower.
+Everything else is Rasa unchanged; `rasa <arguments>` works the same, only slower. On a Rasa
+release other than the one these were written for, none is applied (runtime/compatibility.py).
 """
 from __future__ import annotations
 
 import sys
 
+from runtime import compatibility
 from runtime.action_calls import keep_endpoint_connections, validate_action_replies_by_event_type
 from runtime.graph_runner import run_graphs_without_dask
 
+OPTIMISATIONS = {
+    "action reply validation by event type": validate_action_replies_by_event_type,
+    "kept-open action server connections": keep_endpoint_connections,
+    "graph run without dask": run_graphs_without_dask,
+}
+
 
 def main() -> None:
-    validate_action_replies_by_event_type()
-    keep_endpoint_connections()
-    run_graphs_without_dask()
+    compatibility.apply(OPTIMISATIONS)
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

@@ -17,7 +17,8 @@ events again before each save. This store keeps the same table and the same writ
 The memory copy is only correct while this process is the database's only writer, which
 is what the SQLite set-up is (one Rasa process; `make report` only reads). Several Rasa
 processes share PostgreSQL with Rasa's own store instead (deploy/endpoints.scale.yml),
-so this class refuses any dialect but SQLite.
+so this class refuses any dialect but SQLite. On a Rasa release other than the one it was
+written for (runtime/compatibility.py) it behaves exactly as Rasa's `SQLTrackerStore`.
 """
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from runtime import compatibility
 
 # How much memory the conversations kept in memory may take; the least recently active are
 # dropped first (and read from the database when they come back). A 6-turn conversation
@@ -49,6 +52,10 @@ class CachedSQLiteTrackerStore(SQLTrackerStore):
                 "Rasa's SQL tracker store (type: SQL), as deploy/endpoints.scale.yml does."
             )
         super().__init__(dialect=dialect, db=db, **kwargs)
+        self.optimised = compatibility.optimisations_apply()
+        if not self.optimised:
+            compatibility.apply({"cached SQLite tracker store": lambda: None})
+            return
         # Rasa's engine opens a connection per operation (NullPool). Rasa runs the store's
         # queries on its event loop thread, so one connection, kept open, serves them all.
         self.engine.dispose()
@@ -68,6 +75,8 @@ class CachedSQLiteTrackerStore(SQLTrackerStore):
         self._cached_bytes = 0
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        if not self.optimised:
+            return await super().retrieve(sender_id)
         rows = self._sessions.get(sender_id)
         if rows is None:
             tracker = await super().retrieve(sender_id)
@@ -81,6 +90,8 @@ class CachedSQLiteTrackerStore(SQLTrackerStore):
                                                 self.max_event_history)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        if not self.optimised:
+            return await super().save(tracker)
         await self.stream_events(tracker)
         rows = self._sessions.get(tracker.sender_id)
         if rows is None:  # not read through this store lately: count as Rasa does
