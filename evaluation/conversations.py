@@ -30,6 +30,7 @@ import urllib.request
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
@@ -96,22 +97,23 @@ class Client:
         return self._call("GET", f"{self.base}/conversations/{urllib.parse.quote(sender)}/tracker?{query}") or {}
 
 
-def _reply_language(texts: Sequence[str]) -> Optional[str]:
-    """The language the longest reply reads as (the answer, not a short source line)."""
+@lru_cache(maxsize=1)
+def _reply_detector():
+    # The shared harness's detector (lingua, full accuracy, the five languages), so both
+    # runners judge a reply's language alike.
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
+    codes = [getattr(IsoCode639_1, code.upper()) for code in SUPPORTED_LANGUAGES]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+
+
+def _reply_language(texts: Sequence[str]) -> Optional[str]:
+    """The language the longest reply reads as (the answer, not a short source line)."""
     text = max((t.strip() for t in texts if t and t.strip()), key=len, default="")
     if not text:
         return None
-    detector = _detector_cache.get("detector")
-    if detector is None:
-        codes = [getattr(IsoCode639_1, code.upper()) for code in SUPPORTED_LANGUAGES]
-        detector = _detector_cache["detector"] = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
-    found = detector.detect_language_of(text)
+    found = _reply_detector().detect_language_of(text)
     return found.iso_code_639_1.name.lower() if found else None
-
-
-_detector_cache: Dict[str, Any] = {}
 
 
 def _accepted(expected: Any) -> list:
