@@ -7,13 +7,16 @@ notices) and two UserWarnings that do not apply to this project; none of them is
 actionable here, and they buried the one line that matters. Warnings raised by the
 project's own modules are never filtered.
 """
+
 import os
 import warnings
 
 # TensorFlow is imported by Rasa although no TensorFlow model runs; its start-up notices too.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-_OWN_PACKAGES = r"(?!(?:actions|bench|channels|deploy|evaluation|faq|nlu_components|reporting|runtime|settings|tests)\b)"
+_OWN_PACKAGES = (
+    r"(?!(?:actions|bench|channels|deploy|evaluation|faq|nlu_components|reporting|runtime|settings|tests)\b)"
+)
 
 warnings.filterwarnings("ignore", category=DeprecationWarning, module=_OWN_PACKAGES)
 warnings.filterwarnings("ignore", category=PendingDeprecationWarning, module=_OWN_PACKAGES)

@@ -1,7 +1,8 @@
 """The action that answers knowledge questions and follow-ups."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -16,19 +17,19 @@ from faq.knowledge import KnowledgeBase
 class ActionAnswer(Action):
     """Answers the aspect and subject the turn asks about, in the user's language."""
 
-    def __init__(self, knowledge: Optional[KnowledgeBase] = None) -> None:
+    def __init__(self, knowledge: KnowledgeBase | None = None) -> None:
         self._knowledge = knowledge
 
     @property
     def knowledge(self) -> KnowledgeBase:
         return self._knowledge or shared_knowledge()
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer"
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         knowledge = self.knowledge
         turn = resolve_turn(tracker, knowledge)
         if turn.aspect is None:

@@ -1,8 +1,9 @@
 """Actions for everything that is not a knowledge answer: small talk, off-topic, unclear."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -29,7 +30,7 @@ class _PhraseAction(Action, ABC):
     """Base for actions that reply with one of the assistant's phrases (abstract, so the
     SDK does not register it)."""
 
-    def __init__(self, knowledge: Optional[KnowledgeBase] = None) -> None:
+    def __init__(self, knowledge: KnowledgeBase | None = None) -> None:
         self._knowledge = knowledge
 
     @property
@@ -37,15 +38,15 @@ class _PhraseAction(Action, ABC):
         return self._knowledge or shared_knowledge()
 
     @abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """The action's name in domain.yml."""
 
     def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> None:
         """Sends this action's reply; subclasses that only reply override this, not `run`."""
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         language = turn_language(tracker)
         self.reply(dispatcher, tracker, language)
         # Only the language follows these turns: aspect and subject keep the context, so a
@@ -56,7 +57,7 @@ class _PhraseAction(Action, ABC):
 class ActionSmallTalk(_PhraseAction):
     """Greets, thanks, says goodbye, admits to being a bot, lists what it can do."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_small_talk"
 
     def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> None:
@@ -72,18 +73,22 @@ DID_YOU_MEAN_OPTIONS = 3
 DID_YOU_MEAN_MIN_CONFIDENCE = 0.05
 
 
-def likeliest_aspects(tracker: Tracker, knowledge: KnowledgeBase) -> List[str]:
+def likeliest_aspects(tracker: Tracker, knowledge: KnowledgeBase) -> list[str]:
     """Aspects the classifier found likely for the latest message, best first."""
-    found: List[str] = []
+    found: list[str] = []
     for ranked in tracker.latest_message.get("intent_ranking") or []:
         aspect = aspect_of(ranked.get("name"))
-        if (aspect is not None and knowledge.has_aspect(aspect)
-                and (ranked.get("confidence") or 0.0) >= DID_YOU_MEAN_MIN_CONFIDENCE and aspect not in found):
+        if (
+            aspect is not None
+            and knowledge.has_aspect(aspect)
+            and (ranked.get("confidence") or 0.0) >= DID_YOU_MEAN_MIN_CONFIDENCE
+            and aspect not in found
+        ):
             found.append(aspect)
     return found[:DID_YOU_MEAN_OPTIONS]
 
 
-def single_subject(tracker: Tracker) -> Optional[str]:
+def single_subject(tracker: Tracker) -> str | None:
     subjects = mentioned(tracker, "subject")
     return subjects[0] if len(subjects) == 1 else None
 
@@ -95,7 +100,7 @@ class ActionOutOfScope(_PhraseAction):
     yet" with the closest topics as buttons, never a confident answer to another question.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_out_of_scope"
 
     def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> None:
@@ -105,7 +110,9 @@ class ActionOutOfScope(_PhraseAction):
         closest = likeliest_aspects(tracker, self.knowledge)
         if closest:
             dispatcher.utter_message(
-                **did_you_mean_message(closest, single_subject(tracker), self.knowledge, language, intro="not_covered")
+                **did_you_mean_message(
+                    closest, single_subject(tracker), self.knowledge, language, intro="not_covered"
+                )
             )
         else:
             dispatcher.utter_message(text=self.knowledge.phrase("not_covered_none", language))
@@ -119,12 +126,12 @@ class ActionClarify(_PhraseAction):
     assistant does not speak in English, listing the five it does.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_clarify"
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         if tracker.latest_message.get(UNSUPPORTED_LANGUAGE):
             # The reply is in English, so the conversation is now in English: the next short
             # message ("ok?") is answered in the language the user just read.
@@ -135,7 +142,9 @@ class ActionClarify(_PhraseAction):
     def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> None:
         candidates = likeliest_aspects(tracker, self.knowledge)
         if candidates:
-            dispatcher.utter_message(**did_you_mean_message(candidates, single_subject(tracker), self.knowledge, language))
+            dispatcher.utter_message(
+                **did_you_mean_message(candidates, single_subject(tracker), self.knowledge, language)
+            )
         else:
             dispatcher.utter_message(text=self.knowledge.phrase("fallback", language))
 
@@ -143,12 +152,12 @@ class ActionClarify(_PhraseAction):
 class ActionSetLanguage(_PhraseAction):
     """Switches to the language the user asked for and keeps it until asked again."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_set_language"
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         requested = [code for code in mentioned(tracker, "target_language") if code in SUPPORTED_LANGUAGES]
         if not requested:
             language = turn_language(tracker)
@@ -162,12 +171,12 @@ class ActionSetLanguage(_PhraseAction):
 class ActionFeedback(_PhraseAction):
     """Records a rating of the last answer with its aspect, subject and language."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_feedback"
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         language = turn_language(tracker)
         ratings = [r for r in mentioned(tracker, "rating") if r in ("helpful", "not_helpful")]
         if not ratings:
@@ -175,7 +184,9 @@ class ActionFeedback(_PhraseAction):
             return [SlotSet("language", language)]
         rating = ratings[-1]
         dispatcher.utter_message(
-            text=self.knowledge.phrase("feedback_thanks" if rating == "helpful" else "feedback_sorry", language)
+            text=self.knowledge.phrase(
+                "feedback_thanks" if rating == "helpful" else "feedback_sorry", language
+            )
         )
         feedback = {
             "rating": rating,

@@ -4,10 +4,11 @@ Reads only the tracker's latest message and slots, so the rules for follow-ups l
 place: a turn that leaves out the subject keeps the conversation's subject, one that names
 only a subject ("and for BPO?") keeps the aspect, and a short message keeps the language.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from rasa_sdk import Tracker
 
@@ -32,23 +33,23 @@ TABLE_ASPECT = "difference"
 
 @dataclass(frozen=True)
 class Turn:
-    intent: Optional[str]
+    intent: str | None
     language: str
-    aspect: Optional[str]
-    subject: Optional[str]
+    aspect: str | None
+    subject: str | None
     # Per-subject aspects to show side by side; empty unless a table was asked for.
     table_aspects: tuple = ()
     # A comparison inside one subject ("inbound_outbound"), answered by its own entry.
-    focus: Optional[str] = None
+    focus: str | None = None
 
 
-def latest_intent(tracker: Tracker) -> Optional[str]:
+def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
-def mentioned(tracker: Tracker, entity: str) -> List[str]:
+def mentioned(tracker: Tracker, entity: str) -> list[str]:
     """Distinct values of an entity in the latest message, in order of mention."""
-    values: List[str] = []
+    values: list[str] = []
     for found in tracker.latest_message.get("entities") or []:
         value = found.get("value")
         if found.get("entity") == entity and isinstance(value, str) and value not in values:
@@ -72,7 +73,7 @@ def turn_language(tracker: Tracker) -> str:
     return choose_language(scores, tracker.get_slot("language"))
 
 
-def _scores(raw: List[Dict[str, Any]]) -> List[LanguageScore]:
+def _scores(raw: list[dict[str, Any]]) -> list[LanguageScore]:
     scores = []
     for item in raw:
         if isinstance(item, dict) and item.get("language") in SUPPORTED_LANGUAGES:
@@ -80,7 +81,7 @@ def _scores(raw: List[Dict[str, Any]]) -> List[LanguageScore]:
     return scores
 
 
-def subject_mentions(tracker: Tracker) -> List[Tuple[str, str]]:
+def subject_mentions(tracker: Tracker) -> list[tuple[str, str]]:
     """(value, surface text) of each subject entity in the latest message."""
     text = tracker.latest_message.get("text") or ""
     found = []
@@ -107,7 +108,7 @@ def resolve_turn(tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
     table = table_aspects(tracker, knowledge, intent)
     if table:
         return Turn(intent, language, TABLE_ASPECT, BOTH, table)
-    aspect: Optional[str] = aspect_of(intent)
+    aspect: str | None = aspect_of(intent)
     if knowledge.has_aspect(aspect):
         focus = tracker.latest_message.get(COMPARISON_FOCUS)
         if isinstance(focus, str):
@@ -123,14 +124,18 @@ def resolve_turn(tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
     return Turn(intent, language, aspect, knowledge.subject_for(aspect, subject))
 
 
-def table_aspects(tracker: Tracker, knowledge: KnowledgeBase, intent: Optional[str]) -> tuple:
+def table_aspects(tracker: Tracker, knowledge: KnowledgeBase, intent: str | None) -> tuple:
     """The rows of a comparison table, when the turn asks for one.
 
     "Show me the table" gets every per-subject aspect; "compare their skills and pay" (a table
     request, or a difference question naming two or more aspects) gets the ones named.
     """
     raw = tracker.latest_message.get(ASPECT_MENTIONS)
-    named = [a for a in (raw if isinstance(raw, list) else []) if a in knowledge.aspects and knowledge.aspects[a].per_subject]
+    named = [
+        a
+        for a in (raw if isinstance(raw, list) else [])
+        if a in knowledge.aspects and knowledge.aspects[a].per_subject
+    ]
     if intent == TABLE_INTENT:
         return tuple(named) or tuple(a for a, aspect in knowledge.aspects.items() if aspect.per_subject)
     if intent == aspect_intent(TABLE_ASPECT) and len(named) >= 2:

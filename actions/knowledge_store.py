@@ -1,14 +1,14 @@
 """The knowledge base the action server serves, loaded once and reloadable."""
+
 from __future__ import annotations
 
 import logging
-from typing import Optional
 
 from actions.settings import settings
 from faq.knowledge import KnowledgeBase
 
 logger = logging.getLogger(__name__)
-_current: Optional[KnowledgeBase] = None
+_current: KnowledgeBase | None = None
 
 
 def shared_knowledge() -> KnowledgeBase:

@@ -4,14 +4,16 @@ Each function returns the keyword arguments for `dispatcher.utter_message`: plai
 every channel plus, where useful, buttons and a custom payload (`sources`, `table`) that the
 channel layer (channels/) renders in its own way. Nothing here knows the channel.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from faq.knowledge import BOTH, Answer, KnowledgeBase, Source
 
-Message = Dict[str, Any]
+Message = dict[str, Any]
 
 
 def answer_text(answer: Answer, knowledge: KnowledgeBase) -> str:
@@ -33,10 +35,12 @@ def _capitalized(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def source_names(sources: Sequence[Source], knowledge: KnowledgeBase, language: str) -> List[str]:
+def source_names(sources: Sequence[Source], knowledge: KnowledgeBase, language: str) -> list[str]:
     """Short names of the sources, in the reader's language ("the Slovak article")."""
     return [
-        knowledge.phrase(f"source_article_{source.language}" if source.is_article else "source_general", language)
+        knowledge.phrase(
+            f"source_article_{source.language}" if source.is_article else "source_general", language
+        )
         for source in sources
     ]
 
@@ -44,22 +48,31 @@ def source_names(sources: Sequence[Source], knowledge: KnowledgeBase, language: 
 def sources_message(answer: Answer, knowledge: KnowledgeBase) -> Message:
     """A short citation line plus the full citations as a `sources` payload."""
     language = answer.language
-    line = f"{knowledge.phrase('sources_label', language)}: {', '.join(source_names(answer.sources, knowledge, language))}"
-    payload = [
-        {"id": s.id, "title": s.title, "language": s.language, "file": s.file} for s in answer.sources
-    ]
-    return {"text": line, "json_message": {"sources": payload}, "buttons": feedback_buttons(language, knowledge)}
+    names = ", ".join(source_names(answer.sources, knowledge, language))
+    line = f"{knowledge.phrase('sources_label', language)}: {names}"
+    payload = [{"id": s.id, "title": s.title, "language": s.language, "file": s.file} for s in answer.sources]
+    return {
+        "text": line,
+        "json_message": {"sources": payload},
+        "buttons": feedback_buttons(language, knowledge),
+    }
 
 
-def feedback_buttons(language: str, knowledge: KnowledgeBase) -> List[Dict[str, str]]:
+def feedback_buttons(language: str, knowledge: KnowledgeBase) -> list[dict[str, str]]:
     """Rate the answer: helpful or not (stored with its aspect, subject and language)."""
     return [
-        {"title": f"👍 {knowledge.phrase('helpful', language)}", "payload": intent_payload("feedback", {"rating": "helpful"})},
-        {"title": f"👎 {knowledge.phrase('not_helpful', language)}", "payload": intent_payload("feedback", {"rating": "not_helpful"})},
+        {
+            "title": f"👍 {knowledge.phrase('helpful', language)}",
+            "payload": intent_payload("feedback", {"rating": "helpful"}),
+        },
+        {
+            "title": f"👎 {knowledge.phrase('not_helpful', language)}",
+            "payload": intent_payload("feedback", {"rating": "not_helpful"}),
+        },
     ]
 
 
-def intent_payload(intent: str, entities: Dict[str, str]) -> str:
+def intent_payload(intent: str, entities: dict[str, str]) -> str:
     """A button payload that triggers an intent with entities directly, skipping NLU."""
     return f"/{intent}{json.dumps(entities, separators=(',', ':'))}" if entities else f"/{intent}"
 
@@ -69,13 +82,16 @@ def related_message(answer: Answer, knowledge: KnowledgeBase) -> Message:
     language = answer.language
     entities = {} if answer.subject == BOTH else {"subject": answer.subject}
     buttons = [
-        {"title": knowledge.label(aspect_id, language), "payload": intent_payload(f"ask_{aspect_id}", entities)}
+        {
+            "title": knowledge.label(aspect_id, language),
+            "payload": intent_payload(f"ask_{aspect_id}", entities),
+        }
         for aspect_id in answer.related
     ]
     return {"text": f"{knowledge.phrase('related_prompt', language)}:", "buttons": buttons}
 
 
-def answer_messages(answer: Answer, knowledge: KnowledgeBase) -> List[Message]:
+def answer_messages(answer: Answer, knowledge: KnowledgeBase) -> list[Message]:
     """Everything one answer sends: the text, its sources, and follow-up suggestions."""
     messages = [{"text": answer_text(answer, knowledge)}, sources_message(answer, knowledge)]
     if answer.related:
@@ -88,8 +104,7 @@ def capabilities_message(knowledge: KnowledgeBase, language: str) -> Message:
     labels = [(aspect_id, knowledge.label(aspect_id, language)) for aspect_id in knowledge.aspects]
     menu = ", ".join(label for _, label in labels)
     buttons = [
-        {"title": label, "payload": intent_payload(f"ask_{aspect_id}", {})}
-        for aspect_id, label in labels[:6]
+        {"title": label, "payload": intent_payload(f"ask_{aspect_id}", {})} for aspect_id, label in labels[:6]
     ]
     return {"text": f"{knowledge.phrase('capabilities_intro', language)} {menu}.", "buttons": buttons}
 
@@ -104,27 +119,40 @@ def table_message(aspect_ids: Sequence[str], knowledge: KnowledgeBase, language:
     rows = []
     for aspect_id in aspect_ids:
         aspect = knowledge.aspects[aspect_id]
-        rows.append([
-            aspect.label[language],
-            aspect.entries["bpo"].summary[language],
-            aspect.entries["call_center"].summary[language],
-        ])
+        rows.append(
+            [
+                aspect.label[language],
+                aspect.entries["bpo"].summary[language],
+                aspect.entries["call_center"].summary[language],
+            ]
+        )
     lines = [f"{knowledge.phrase('table_intro', language)}:"]
     lines += [f"- **{row[0]}**: {columns[1]}: {row[1]} | {columns[2]}: {row[2]}" for row in rows]
     return {"text": "\n".join(lines), "json_message": {"table": {"columns": columns, "rows": rows}}}
 
 
 def did_you_mean_message(
-    candidates: Sequence[str], subject: str | None, knowledge: KnowledgeBase, language: str,
+    candidates: Sequence[str],
+    subject: str | None,
+    knowledge: KnowledgeBase,
+    language: str,
     intro: str = "did_you_mean",
 ) -> Message:
-    """"Did you mean ...?" (or another `intro` phrase) with a button per candidate aspect
+    """ "Did you mean ...?" (or another `intro` phrase) with a button per candidate aspect
     and one for something else."""
     entities = {"subject": subject} if subject in ("bpo", "call_center") else {}
     suffix = f" ({knowledge.subject_name(subject, language)})" if entities else ""
     buttons = [
-        {"title": knowledge.label(aspect_id, language) + suffix, "payload": intent_payload(f"ask_{aspect_id}", entities)}
+        {
+            "title": knowledge.label(aspect_id, language) + suffix,
+            "payload": intent_payload(f"ask_{aspect_id}", entities),
+        }
         for aspect_id in candidates
     ]
-    buttons.append({"title": knowledge.phrase("something_else", language), "payload": intent_payload("ask_capabilities", {})})
+    buttons.append(
+        {
+            "title": knowledge.phrase("something_else", language),
+            "payload": intent_payload("ask_capabilities", {}),
+        }
+    )
     return {"text": knowledge.phrase(intro, language), "buttons": buttons}

@@ -6,6 +6,7 @@
 - `kill -HUP <pid>` reloads the knowledge file; if the new version is broken, the error is
   logged and the last good version keeps being served.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """The action server's settings: the project's settings (settings/), read once."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ class Settings:
     phrases_file: Path
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         current = project_settings()
         return cls(current.path(current.knowledge_file), current.path(current.phrases_file))
 

@@ -13,11 +13,12 @@ ships: `rasa run` with Rasa's SQL tracker store on SQLite (bench/endpoints.stock
 third run serves (b)'s model the way (a) is served, to show how much of the difference is
 the configuration and how much the serving: it is reported below the table.
 
-    python bench/run_bench.py            full run (trains both, then the scale-out runs: ~30 minutes on 2 cores)
+    python bench/run_bench.py            full run (trains both, then the scale-out runs)
     python bench/run_bench.py --smoke    checks that it works: English data, short loads
 
 Load is bounded in requests and time and targets 127.0.0.1 only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,7 +35,6 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Dict, List
 
 import yaml
 
@@ -63,21 +63,66 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def environment(extra: Dict[str, str] | None = None) -> Dict[str, str]:
-    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(PROJECT),
-            "TF_CPP_MIN_LOG_LEVEL": "2", **(extra or {})}
+def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONPATH": str(PROJECT),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        **(extra or {}),
+    }
 
 
-def train(name: str, config: Path, data: List[str], out: Path) -> Dict[str, float]:
+def training_fingerprint(config: Path, data: list[str]) -> str:
+    """A digest of everything a model is trained from: config, domain, data and our components."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    files = [config, PROJECT / "domain.yml"]
+    if "nlu_components." in config.read_text(encoding="utf-8"):  # the project's own components and their data
+        files += sorted(PROJECT.glob("nlu_components/*.py")) + sorted(PROJECT.glob("faq/*.py"))
+    for root in map(Path, data):
+        files += sorted(root.rglob("*.yml")) if root.is_dir() else [root]
+    for path in files:
+        digest.update(str(path.relative_to(PROJECT) if path.is_relative_to(PROJECT) else path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def train(name: str, config: Path, data: list[str], out: Path) -> dict[str, float]:
+    """Trains a model, or reuses the one trained from the very same inputs (its training
+    time is the one measured then): Rasa's default pipeline takes over half an hour here."""
+    model, stamp = out / f"{name}.tar.gz", out / f"{name}.training.json"
+    fingerprint = training_fingerprint(config, data)
+    if model.exists() and stamp.exists():
+        trained = json.loads(stamp.read_text(encoding="utf-8"))
+        if trained.get("fingerprint") == fingerprint:
+            log(f"reusing {name}: trained from the same inputs in {trained['train_seconds']:.0f} s")
+            return {"train_seconds": trained["train_seconds"], "model_mb": model.stat().st_size / 1e6}
     log(f"training {name} ({config.name})")
     started = time.perf_counter()
     subprocess.run(
-        [str(RASA), "train", "--config", str(config), "--data", *data, "--out", str(out),
-         "--fixed-model-name", name, "--force"],
-        cwd=PROJECT, env=environment(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(RASA),
+            "train",
+            "--config",
+            str(config),
+            "--data",
+            *data,
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            name,
+            "--force",
+        ],
+        cwd=PROJECT,
+        env=environment(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     seconds = time.perf_counter() - started
-    model = out / f"{name}.tar.gz"
+    stamp.write_text(json.dumps({"fingerprint": fingerprint, "train_seconds": seconds}), encoding="utf-8")
     log(f"trained {name} in {seconds:.0f} s ({model.stat().st_size / 1e6:.1f} MB)")
     return {"train_seconds": seconds, "model_mb": model.stat().st_size / 1e6}
 
@@ -88,23 +133,49 @@ class Server:
     def __init__(self, model: Path, workdir: Path, serving: tuple = PROJECT_SERVING) -> None:
         self.rasa_port, self.action_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
-        env = environment({"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
-                           "TRACKER_DB": str(workdir / f"tracker-{uuid.uuid4().hex[:6]}.db")})
+        env = environment(
+            {
+                "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+                "TRACKER_DB": str(workdir / f"tracker-{uuid.uuid4().hex[:6]}.db"),
+            }
+        )
         log_file = open(workdir / "server.log", "ab")
-        self.actions = subprocess.Popen([str(PYTHON), "-m", "actions.server", "--host", "127.0.0.1",
-                                         "--port", str(self.action_port)],
-                                        cwd=PROJECT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        self.actions = subprocess.Popen(
+            [str(PYTHON), "-m", "actions.server", "--host", "127.0.0.1", "--port", str(self.action_port)],
+            cwd=PROJECT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
         command, endpoints = serving
         if endpoints is None:
             from settings import Settings
 
             endpoints = workdir / f"endpoints-{uuid.uuid4().hex[:6]}.yml"
             endpoints.write_text(Settings.from_environment(env).endpoints_yaml(), encoding="utf-8")
-        self.rasa = subprocess.Popen([*command, "run", "--model", str(model), "--endpoints", str(endpoints),
-                                      "--credentials", str(PROJECT / "bench" / "credentials.yml"),
-                                      "--interface", "127.0.0.1", "--port", str(self.rasa_port),
-                                      "--enable-api", "--auth-token", TOKEN],
-                                     cwd=PROJECT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        self.rasa = subprocess.Popen(
+            [
+                *command,
+                "run",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(PROJECT / "bench" / "credentials.yml"),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(self.rasa_port),
+                "--enable-api",
+                "--auth-token",
+                TOKEN,
+            ],
+            cwd=PROJECT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             try:
@@ -116,12 +187,13 @@ class Server:
         self.stop()
         raise RuntimeError("servers did not start; see server.log")
 
-    def peak_rss_mb(self) -> Dict[str, float]:
+    def peak_rss_mb(self) -> dict[str, float]:
         def peak(pid: int) -> float:
             for line in open(f"/proc/{pid}/status"):
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) / 1024
             return 0.0
+
         rasa, actions = peak(self.rasa.pid), peak(self.actions.pid)
         return {"rss_rasa_mb": rasa, "rss_actions_mb": actions, "rss_total_mb": rasa + actions}
 
@@ -137,24 +209,26 @@ class Server:
 
 
 def ask(url: str, sender: str, text: str) -> float:
-    request = urllib.request.Request(f"{url}/webhooks/rest/webhook",
-                                     data=json.dumps({"sender": sender, "message": text}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=60) as response:
         response.read()
     return time.perf_counter() - started
 
 
-def percentile(values: List[float], share: float) -> float:
+def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def load(url: str, questions: List[str], users: int, seconds: float, max_requests: int) -> Dict[str, float]:
+def load(url: str, questions: list[str], users: int, seconds: float, max_requests: int) -> dict[str, float]:
     """`users` threads, each a user asking questions in its own conversation, until the time
     or the request budget runs out."""
-    latencies: List[float] = []
+    latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -184,8 +258,13 @@ def load(url: str, questions: List[str], users: int, seconds: float, max_request
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
-    return {"throughput": len(latencies) / wall, "p50_ms": statistics.median(latencies) * 1000,
-            "p95_ms": percentile(latencies, 0.95) * 1000, "requests": len(latencies), "errors": errors[0]}
+    return {
+        "throughput": len(latencies) / wall,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p95_ms": percentile(latencies, 0.95) * 1000,
+        "requests": len(latencies),
+        "errors": errors[0],
+    }
 
 
 def accuracy(url: str, cases: Path, workdir: Path) -> float:
@@ -197,21 +276,31 @@ def accuracy(url: str, cases: Path, workdir: Path) -> float:
     return sum(r.passed for r in results) / len(results)
 
 
-def measure(name: str, model: Path, questions: List[str], cases: Path | None, smoke: bool, workdir: Path,
-            serving: tuple) -> Dict[str, float]:
+def measure(
+    name: str,
+    model: Path,
+    questions: list[str],
+    cases: Path | None,
+    smoke: bool,
+    workdir: Path,
+    serving: tuple,
+) -> dict[str, float]:
     """Speed and memory of one served model, and its accuracy when `cases` are given."""
     log(f"serving {name}")
     server = Server(model, workdir, serving)
     try:
         for text in questions[:5]:  # warm-up
             ask(server.url, "bench-warmup", text)
-        single = [ask(server.url, f"bench-single-{i // TURNS_PER_CONVERSATION}", questions[i % len(questions)])
-                  for i in range(20 if smoke else 200)]
+        single = [
+            ask(server.url, f"bench-single-{i // TURNS_PER_CONVERSATION}", questions[i % len(questions)])
+            for i in range(20 if smoke else 200)
+        ]
         result = {"p50_1_ms": statistics.median(single) * 1000, "p95_1_ms": percentile(single, 0.95) * 1000}
         log(f"{name}: 1 user p50 {result['p50_1_ms']:.1f} ms")
         for users in (10, 50):
-            measured = load(server.url, questions, users, seconds=3 if smoke else 20,
-                            max_requests=300 if smoke else 5000)
+            measured = load(
+                server.url, questions, users, seconds=3 if smoke else 20, max_requests=300 if smoke else 5000
+            )
             result[f"throughput_{users}"] = measured["throughput"]
             result[f"p95_{users}_ms"] = measured["p95_ms"]
             result[f"errors_{users}"] = measured["errors"]
@@ -240,7 +329,7 @@ ROWS = [
 ]
 
 
-def scale_out(model: Path, questions: List[str], out: Path) -> Dict[str, float]:
+def scale_out(model: Path, questions: list[str], out: Path) -> dict[str, float]:
     """Throughput at 10 and 50 users through nginx with 1 and with 2 Rasa processes
     (PostgreSQL tracker store, Redis lock store), when those programs are installed."""
     sys.path.insert(0, str(PROJECT))
@@ -261,31 +350,43 @@ def scale_out(model: Path, questions: List[str], out: Path) -> Dict[str, float]:
                 measured = load(cluster.url, questions, users, seconds=20, max_requests=5000)
                 result[f"scale_{processes}p_throughput_{users}"] = measured["throughput"]
                 result[f"scale_{processes}p_errors_{users}"] = measured["errors"]
-                log(f"  {processes} process(es), {users} users: {measured['throughput']:.1f} msg/s, "
-                    f"{measured['errors']} errors")
+                log(
+                    f"  {processes} process(es), {users} users: {measured['throughput']:.1f} msg/s, "
+                    f"{measured['errors']} errors"
+                )
     return result
 
 
 SERVING_ROWS = [row for row in ROWS if row[0] not in ("train_seconds", "model_mb", "accuracy")]
 
 
-def table(results: Dict[str, Dict[str, float]]) -> str:
+def table(results: dict[str, dict[str, float]]) -> str:
     a, b = results["project"], results["rasa_default"]
     lines = ["| metric | (a) project | (b) Rasa default | (a)/(b) |", "|---|---|---|---|"]
     for key, label, _ in ROWS:
         ratio = a[key] / b[key] if b.get(key) else float("nan")
-        lines.append(f"| {label} | {a[key]:.3f} | {b[key]:.3f} | {ratio:.2f} |" if key == "accuracy"
-                     else f"| {label} | {a[key]:.1f} | {b[key]:.1f} | {ratio:.2f} |")
+        lines.append(
+            f"| {label} | {a[key]:.3f} | {b[key]:.3f} | {ratio:.2f} |"
+            if key == "accuracy"
+            else f"| {label} | {a[key]:.1f} | {b[key]:.1f} | {ratio:.2f} |"
+        )
     served_alike = results.get(SERVED_ALIKE)
     if served_alike:
-        lines += ["", "(b)'s model served the way (a) is served (runtime/rasa_server.py, cached SQLite store):", "",
-                  "| metric | (a) project | (b) served like (a) | (a)/(b) |", "|---|---|---|---|"]
-        lines += [f"| {label} | {a[key]:.1f} | {served_alike[key]:.1f} | {a[key] / served_alike[key]:.2f} |"
-                  for key, label, _ in SERVING_ROWS]
+        lines += [
+            "",
+            "(b)'s model served the way (a) is served (runtime/rasa_server.py, cached SQLite store):",
+            "",
+            "| metric | (a) project | (b) served like (a) | (a)/(b) |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {label} | {a[key]:.1f} | {served_alike[key]:.1f} | {a[key] / served_alike[key]:.2f} |"
+            for key, label, _ in SERVING_ROWS
+        ]
     return "\n".join(lines)
 
 
-def chart(results: Dict[str, Dict[str, float]], path: Path) -> None:
+def chart(results: dict[str, dict[str, float]], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -301,7 +402,15 @@ def chart(results: Dict[str, Dict[str, float]], path: Path) -> None:
     figure.savefig(path, dpi=100)
 
 
-SMOKE_INTENTS = ("ask_definition", "ask_skills", "ask_pay", "ask_difference", "inform_subject", "greet", "out_of_scope")
+SMOKE_INTENTS = (
+    "ask_definition",
+    "ask_skills",
+    "ask_pay",
+    "ask_difference",
+    "inform_subject",
+    "greet",
+    "out_of_scope",
+)
 
 
 def smoke_data(out: Path, conversations: list) -> tuple:
@@ -312,15 +421,23 @@ def smoke_data(out: Path, conversations: list) -> tuple:
     subset = english.filter_training_examples(lambda example: example.get("intent") in SMOKE_INTENTS)
     nlu_file = out / "smoke-nlu.yml"
     nlu_file.write_text(subset.nlu_as_yaml(), encoding="utf-8")
-    kept = [c for c in conversations
-            if all(t.get("lang") == "en" and (t.get("oos") or t.get("aspect") in ("definition", "skills", "pay", "difference"))
-                   for t in c)][:10]
+    kept = [
+        c
+        for c in conversations
+        if all(
+            t.get("lang") == "en"
+            and (t.get("oos") or t.get("aspect") in ("definition", "skills", "pay", "difference"))
+            for t in c
+        )
+    ][:10]
     return [str(nlu_file), str(PROJECT / "data" / "rules")], kept
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--smoke", action="store_true", help="English data only, short loads: checks it works")
+    parser.add_argument(
+        "--smoke", action="store_true", help="English data only, short loads: checks it works"
+    )
     parser.add_argument("--out", default=str(PROJECT / "results" / "bench"))
     args = parser.parse_args()
     out = Path(args.out)
@@ -334,28 +451,51 @@ def main() -> int:
         data, cases = [str(PROJECT / "data")], OWN_EVAL
     questions = [turn["q"] for conversation in conversations for turn in conversation]
 
-    results: Dict[str, Dict[str, float]] = {}
+    results: dict[str, dict[str, float]] = {}
     for name, config in CONFIGS.items():
         results[name] = train(name, config, data, out)
-        results[name].update(measure(name, out / f"{name}.tar.gz", questions, cases, args.smoke, out,
-                                     PROJECT_SERVING if name == "project" else STOCK_SERVING))
+        results[name].update(
+            measure(
+                name,
+                out / f"{name}.tar.gz",
+                questions,
+                cases,
+                args.smoke,
+                out,
+                PROJECT_SERVING if name == "project" else STOCK_SERVING,
+            )
+        )
     if not args.smoke:
-        results[SERVED_ALIKE] = measure(SERVED_ALIKE, out / "rasa_default.tar.gz", questions, None, False, out,
-                                        PROJECT_SERVING)
+        results[SERVED_ALIKE] = measure(
+            SERVED_ALIKE, out / "rasa_default.tar.gz", questions, None, False, out, PROJECT_SERVING
+        )
     summary = table(results)
     if not args.smoke:
         scaled = scale_out(out / "project.tar.gz", questions, out)
         results["project"].update(scaled)
         if scaled:
-            summary += "\n\n| scale-out (PostgreSQL + Redis + nginx) | 1 process | 2 processes | 2/1 |\n|---|---|---|---|\n"
+            summary += (
+                "\n\n| scale-out (PostgreSQL + Redis + nginx) | 1 process | 2 processes | 2/1 |\n"
+                "|---|---|---|---|\n"
+            )
             summary += "\n".join(
                 f"| throughput, {users} users (msg/s) | {scaled[f'scale_1p_throughput_{users}']:.1f} | "
                 f"{scaled[f'scale_2p_throughput_{users}']:.1f} | "
                 f"{scaled[f'scale_2p_throughput_{users}'] / scaled[f'scale_1p_throughput_{users}']:.2f} |"
-                for users in (10, 50))
+                for users in (10, 50)
+            )
     print(summary)
-    (out / "bench.json").write_text(json.dumps({"mode": "smoke" if args.smoke else "full", "results": results,
-                                                "machine": {"cpus": os.cpu_count()}}, indent=1), encoding="utf-8")
+    (out / "bench.json").write_text(
+        json.dumps(
+            {
+                "mode": "smoke" if args.smoke else "full",
+                "results": results,
+                "machine": {"cpus": os.cpu_count()},
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
     (out / "bench.md").write_text(summary + "\n", encoding="utf-8")
     chart(results, out / "bench.png")
     log(f"wrote {out / 'bench.json'}, {out / 'bench.md'}, {out / 'bench.png'}")

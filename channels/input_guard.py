@@ -7,6 +7,7 @@ REPLY_BUDGET_SECONDS (the action server is down or slow: Rasa's own behaviour is
 reply after up to 300 s), send a short apology in the user's language. The message keeps
 being processed in the background, so nothing the user said is lost.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -14,9 +15,10 @@ import json
 import logging
 import re
 import unicodedata
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any
 
 from faq.knowledge import KnowledgeBase
 from faq.language import DEFAULT_LANGUAGE, detect
@@ -40,8 +42,8 @@ _LANGUAGE_SAMPLE = 500
 class Checked:
     """A message after the checks: the text to process, or the reply to send instead."""
 
-    text: Optional[str]
-    reply: Optional[str] = None
+    text: str | None
+    reply: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +59,7 @@ def phrase(phrase_id: str, text: str, **values: Any) -> str:
     return _phrases().phrase(phrase_id, language, **values)
 
 
-def metadata_problem(metadata: Any) -> Optional[str]:
+def metadata_problem(metadata: Any) -> str | None:
     """Why a message's metadata is refused, or None: it must be a small JSON object."""
     if metadata is None:
         return None
@@ -90,7 +92,7 @@ async def handle_or_apologise(
     handle: Awaitable[Any],
     replied: Callable[[], bool],
     apologise: Callable[[], Awaitable[None]],
-    budget: Optional[float] = None,
+    budget: float | None = None,
 ) -> None:
     """Runs `handle`; apologises if it fails or nothing was sent within the budget.
 
@@ -98,7 +100,9 @@ async def handle_or_apologise(
     conversation is stored complete and a late answer still reaches push channels.
     """
     task = asyncio.ensure_future(handle)
-    done, _ = await asyncio.wait({task}, timeout=budget if budget is not None else settings().reply_budget_seconds)
+    done, _ = await asyncio.wait(
+        {task}, timeout=budget if budget is not None else settings().reply_budget_seconds
+    )
     if task in done and task.exception() is not None:
         logger.error("Handling a message failed: %r", task.exception())
     if not replied():
@@ -107,6 +111,6 @@ async def handle_or_apologise(
         task.add_done_callback(_log_late_failure)
 
 
-def _log_late_failure(task: "asyncio.Future[Any]") -> None:
+def _log_late_failure(task: asyncio.Future[Any]) -> None:
     if not task.cancelled() and task.exception() is not None:
         logger.error("Handling a message failed after the reply budget: %r", task.exception())

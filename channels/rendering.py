@@ -3,13 +3,15 @@
 Input is what Rasa's channels emit for one turn: a list of message dicts with `text`,
 `buttons` (title/payload) and `custom` (`{"sources": [...]}`, `{"table": {...}}`).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Sequence
+from typing import Any
 
-Button = Dict[str, str]
+Button = dict[str, str]
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
@@ -18,10 +20,10 @@ class TerminalView:
     """What a terminal shows for one turn, and the buttons the user can pick by number."""
 
     text: str
-    buttons: List[Button] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
 
 
-def table_lines(table: Dict[str, Any], max_cell: int = 48) -> List[str]:
+def table_lines(table: dict[str, Any], max_cell: int = 48) -> list[str]:
     """A table as aligned plain-text lines; long cells are wrapped within their column."""
     import textwrap
 
@@ -34,7 +36,7 @@ def table_lines(table: Dict[str, Any], max_cell: int = 48) -> List[str]:
         max(len(line) for row in wrapped for line in (row[i] if i < len(row) else [""]))
         for i in range(len(columns))
     ]
-    lines: List[str] = []
+    lines: list[str] = []
     for index, row in enumerate(wrapped):
         height = max(len(cell) for cell in row)
         for depth in range(height):
@@ -48,13 +50,13 @@ def table_lines(table: Dict[str, Any], max_cell: int = 48) -> List[str]:
     return lines
 
 
-def render_terminal(messages: Sequence[Dict[str, Any]], bold: bool = False) -> TerminalView:
+def render_terminal(messages: Sequence[dict[str, Any]], bold: bool = False) -> TerminalView:
     """Plain text for `make shell`: text, aligned tables, numbered buttons.
 
     Sources arrive twice (a short text line and a `sources` payload); the line is enough here.
     """
-    lines: List[str] = []
-    buttons: List[Button] = []
+    lines: list[str] = []
+    buttons: list[Button] = []
     for index, message in enumerate(messages):
         text = message.get("text")
         following = messages[index + 1] if index + 1 < len(messages) else {}
@@ -71,7 +73,7 @@ def render_terminal(messages: Sequence[Dict[str, Any]], bold: bool = False) -> T
     return TerminalView("\n".join(lines), buttons)
 
 
-def _has_table(message: Dict[str, Any]) -> bool:
+def _has_table(message: dict[str, Any]) -> bool:
     custom = message.get("custom")
     return isinstance(custom, dict) and isinstance(custom.get("table"), dict)
 
@@ -99,14 +101,14 @@ def _slack_escape(text: str) -> str:
     return _BOLD.sub(r"*\1*", escaped)
 
 
-def slack_message(message: Dict[str, Any]) -> Dict[str, Any]:
+def slack_message(message: dict[str, Any]) -> dict[str, Any]:
     """One bot message as `chat.postMessage` arguments: mrkdwn text and Block Kit blocks.
 
     Text becomes a section, a table one section per row (label in bold, cells as fields),
     sources a context line, buttons an actions block whose values are the payloads.
     """
-    blocks: List[Dict[str, Any]] = []
-    fallback: List[str] = []
+    blocks: list[dict[str, Any]] = []
+    fallback: list[str] = []
     custom = message.get("custom") if isinstance(message.get("custom"), dict) else {}
     text = message.get("text") or ""
     if isinstance(custom.get("table"), dict):
@@ -114,18 +116,32 @@ def slack_message(message: Dict[str, Any]) -> Dict[str, Any]:
     if text and not custom.get("sources"):
         fallback.append(text)
         for paragraph in [p for p in text.split("\n\n") if p.strip()]:
-            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(paragraph)[:3000]}})
+            blocks.append(
+                {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(paragraph)[:3000]}}
+            )
     table = custom.get("table")
     if isinstance(table, dict) and table.get("columns"):
         columns = [str(c) for c in table["columns"]]
         fallback.append("\n".join(table_lines(table)))  # notification text for clients without blocks
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "*" + " | ".join(map(_slack_escape, columns)) + "*"}})
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": "*" + " | ".join(map(_slack_escape, columns)) + "*"},
+            }
+        )
         for row in table.get("rows", []):
             cells = [str(cell) for cell in row] or [""]
-            block: Dict[str, Any] = {"type": "section", "text": {"type": "mrkdwn", "text": f"*{_slack_escape(cells[0])}*"[:3000]}}
+            block: dict[str, Any] = {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": f"*{_slack_escape(cells[0])}*"[:3000]},
+            }
             fields = [
-                {"type": "mrkdwn",
-                 "text": f"*{_slack_escape(columns[i] if i < len(columns) else '')}:* {_slack_escape(cell)}"[:2000]}
+                {
+                    "type": "mrkdwn",
+                    "text": f"*{_slack_escape(columns[i] if i < len(columns) else '')}:* {_slack_escape(cell)}"[
+                        :2000
+                    ],
+                }
                 for i, cell in enumerate(cells[1:10], start=1)
             ]
             if fields:
@@ -134,20 +150,32 @@ def slack_message(message: Dict[str, Any]) -> Dict[str, Any]:
     sources = custom.get("sources")
     if isinstance(sources, list) and sources:
         label = text.split(":", 1)[0] if ":" in text else "Sources"
-        titles = [f"{s.get('title')} ({str(s.get('language') or '').upper()})".replace(" ()", "") for s in sources]
+        titles = [
+            f"{s.get('title')} ({str(s.get('language') or '').upper()})".replace(" ()", "") for s in sources
+        ]
         fallback.append(f"{label}: {'; '.join(titles)}")
-        blocks.append({"type": "context", "elements": [
-            {"type": "mrkdwn", "text": _slack_escape(f"{label}: {' · '.join(titles)}")[:3000]}
-        ]})
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {"type": "mrkdwn", "text": _slack_escape(f"{label}: {' · '.join(titles)}")[:3000]}
+                ],
+            }
+        )
     buttons = message.get("buttons") or []
     if buttons:
-        blocks.append({"type": "actions", "elements": [
+        blocks.append(
             {
-                "type": "button",
-                "action_id": f"faq_button_{index}",
-                "text": {"type": "plain_text", "text": str(button.get("title", ""))[:75]},
-                "value": str(button.get("payload", ""))[:2000],
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": f"faq_button_{index}",
+                        "text": {"type": "plain_text", "text": str(button.get("title", ""))[:75]},
+                        "value": str(button.get("payload", ""))[:2000],
+                    }
+                    for index, button in enumerate(buttons[:25])
+                ],
             }
-            for index, button in enumerate(buttons[:25])
-        ]})
+        )
     return {"text": "\n".join(fallback)[:3000] or " ", "blocks": blocks}

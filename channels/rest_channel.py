@@ -7,10 +7,12 @@
 - When the assistant sends nothing in time (action server down or slow), the reply is a
   short apology in the user's language instead of an empty list after minutes.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Awaitable, Callable, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -28,7 +30,7 @@ class FaqRestInput(RestInput):
     """REST input with validation and a guaranteed reply (see the module docstring)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
@@ -41,7 +43,9 @@ class FaqRestInput(RestInput):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             if len(request.body or b"") > MAX_BODY_BYTES:
-                return response.json({"error": f"the body must be at most {MAX_BODY_BYTES} bytes"}, status=413)
+                return response.json(
+                    {"error": f"the body must be at most {MAX_BODY_BYTES} bytes"}, status=413
+                )
             try:
                 body = json.loads(request.body.decode("utf-8"))
             except (UnicodeDecodeError, ValueError):
@@ -54,8 +58,9 @@ class FaqRestInput(RestInput):
                 return response.json([{"recipient_id": body["sender"], "text": checked.reply}])
             metadata = body.get("metadata")
             collector = CollectingOutputChannel()
-            message = UserMessage(checked.text, collector, body["sender"], input_channel=self.name(),
-                                  metadata=metadata)
+            message = UserMessage(
+                checked.text, collector, body["sender"], input_channel=self.name(), metadata=metadata
+            )
 
             async def apologise() -> None:
                 await collector.send_text_message(body["sender"], phrase("service_unavailable", checked.text))
@@ -77,4 +82,3 @@ def _problem_with(body: Any) -> str | None:
     if not isinstance(message, str):
         return "'message' must be text"
     return metadata_problem(body.get("metadata"))
-

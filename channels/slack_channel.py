@@ -10,6 +10,7 @@ Built on Rasa's SlackInput for its signature check, with the behaviour Slack use
 - a Content-Type with a charset parameter is accepted;
 - `api_url` (SLACK_API_URL) points the Web API client elsewhere, e.g. at a local fake.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,8 +18,9 @@ import json
 import logging
 import re
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
-from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
+from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackInput
@@ -45,23 +47,23 @@ class SlackReplyOutput(OutputChannel):
     """Posts each bot message to one channel (and thread) with `chat.postMessage`."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "slack"
 
-    def __init__(self, client: AsyncWebClient, channel: Text, thread_ts: Optional[Text]) -> None:
+    def __init__(self, client: AsyncWebClient, channel: str, thread_ts: str | None) -> None:
         self.client = client
         self.channel = channel
         self.thread_ts = thread_ts
         self.sent = 0
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         arguments = slack_message(message)
         self.sent += 1
         if self.thread_ts:
             arguments["thread_ts"] = self.thread_ts
         await self.client.chat_postMessage(channel=self.channel, **arguments)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})
 
 
@@ -69,7 +71,7 @@ class _SeenEvents:
     """A bounded set of event ids, oldest forgotten first."""
 
     def __init__(self, size: int = SEEN_EVENTS) -> None:
-        self._ids: "OrderedDict[str, None]" = OrderedDict()
+        self._ids: OrderedDict[str, None] = OrderedDict()
         self._size = size
 
     def first_time(self, event_id: str) -> bool:
@@ -85,11 +87,11 @@ class FaqSlackInput(SlackInput):
     """Slack Events API input for the FAQ assistant (see the module docstring)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "slack"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "FaqSlackInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> FaqSlackInput:
         credentials = credentials or {}
         token, secret = credentials.get("slack_token"), credentials.get("slack_signing_secret")
         if not token or not secret:
@@ -102,8 +104,8 @@ class FaqSlackInput(SlackInput):
         super().__init__(*args, **kwargs)
         self.api_url = DEFAULT_API_URL
         self._seen = _SeenEvents()
-        self._tasks: Set[asyncio.Task] = set()
-        self._client: Optional[AsyncWebClient] = None
+        self._tasks: set[asyncio.Task] = set()
+        self._client: AsyncWebClient | None = None
 
     @property
     def client(self) -> AsyncWebClient:
@@ -155,8 +157,9 @@ class FaqSlackInput(SlackInput):
         if not isinstance(text, str):
             raise ValueError("message text is not text")
         channel = str(event["channel"])
-        self._dispatch(on_new_message, _strip_mentions(text), str(event["user"]), channel,
-                       event.get("thread_ts"))
+        self._dispatch(
+            on_new_message, _strip_mentions(text), str(event["user"]), channel, event.get("thread_ts")
+        )
         return response.text("")
 
     def _handle_interaction(self, request: Request, on_new_message) -> HTTPResponse:
@@ -167,13 +170,20 @@ class FaqSlackInput(SlackInput):
         action_id = f"{payload.get('trigger_id')}:{actions[0].get('action_ts')}"
         if not self._seen.first_time(action_id):
             return response.text("duplicate ignored")
-        channel = str((payload.get("channel") or {}).get("id") or (payload.get("container") or {})["channel_id"])
+        channel = str(
+            (payload.get("channel") or {}).get("id") or (payload.get("container") or {})["channel_id"]
+        )
         message = payload.get("message") or {}
-        self._dispatch(on_new_message, str(actions[0]["value"]), str(payload["user"]["id"]), channel,
-                       message.get("thread_ts"))
+        self._dispatch(
+            on_new_message,
+            str(actions[0]["value"]),
+            str(payload["user"]["id"]),
+            channel,
+            message.get("thread_ts"),
+        )
         return response.text("")
 
-    def _dispatch(self, on_new_message, text: str, user: str, channel: str, thread_ts: Optional[str]) -> None:
+    def _dispatch(self, on_new_message, text: str, user: str, channel: str, thread_ts: str | None) -> None:
         # Slack wants an answer within 3 seconds, so the message is handled in the background.
         sender_id = f"{SLACK_SENDER_PREFIX}{user}-{channel}" + (f"-{thread_ts}" if thread_ts else "")
         output = SlackReplyOutput(self.client, channel, thread_ts)
@@ -183,8 +193,13 @@ class FaqSlackInput(SlackInput):
             if checked.reply is not None:
                 await output.send_response(sender_id, {"text": checked.reply})
                 return
-            message = UserMessage(checked.text, output, sender_id, input_channel=self.name(),
-                                  metadata={"out_channel": channel, "thread_id": thread_ts})
+            message = UserMessage(
+                checked.text,
+                output,
+                sender_id,
+                input_channel=self.name(),
+                metadata={"out_channel": channel, "thread_id": thread_ts},
+            )
 
             async def apologise() -> None:
                 await output.send_response(sender_id, {"text": phrase("service_unavailable", checked.text)})

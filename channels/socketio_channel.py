@@ -10,12 +10,14 @@
    empty or over-long messages and a silent action server get a polite reply
    (channels/input_guard.py).
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
@@ -39,10 +41,10 @@ class WidgetOutput(SocketIOOutput):
         self.sent = 0
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         event = {
             key: message[key]
             for key in ("text", "buttons", "quick_replies", "image", "attachment", "custom")
@@ -57,11 +59,11 @@ class WidgetSocketIOInput(SocketIOInput):
     """socket.io input for the widget (see the module docstring)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WidgetSocketIOInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WidgetSocketIOInput:
         credentials = credentials or {}
         channel = super().from_credentials(credentials)
         origins = credentials.get("cors_allowed_origins") or list(settings().widget_origins)
@@ -77,7 +79,7 @@ class WidgetSocketIOInput(SocketIOInput):
         # An empty list switches engine.io's origin check off; None means "same origin only".
         sio.eio.cors_allowed_origins = getattr(self, "cors_allowed_origins", None) or None
 
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: str, data: Any) -> None:
             problem = self._problem_with(data)
             if problem:
                 await sio.emit(ERROR_EVENT, {"error": problem}, room=sid)
@@ -112,7 +114,7 @@ class WidgetSocketIOInput(SocketIOInput):
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
         return webhook
 
-    def _problem_with(self, data: Any) -> Optional[str]:
+    def _problem_with(self, data: Any) -> str | None:
         if not isinstance(data, dict):
             return "expected an object with 'message' and 'session_id'"
         if not isinstance(data.get("message"), str):
@@ -124,4 +126,3 @@ class WidgetSocketIOInput(SocketIOInput):
             too_big = len(metadata.encode("utf-8")) > MAX_METADATA_BYTES
             return f"'{self.metadata_key}' must be at most {MAX_METADATA_BYTES} bytes" if too_big else None
         return metadata_problem(metadata)
-

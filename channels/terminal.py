@@ -3,6 +3,7 @@
 Talks to Rasa's REST channel like any client, renders replies with `rendering`, and lets
 the user pick a button by typing its number or its label. Type /quit (or Ctrl-D) to leave.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,14 +12,14 @@ import sys
 import urllib.error
 import urllib.request
 import uuid
-from typing import Any, Dict, List
+from typing import Any
 
 from channels.rendering import pick_button, render_terminal
 
 QUIT = {"/quit", "/exit", "/stop"}
 
 
-def send(url: str, sender: str, text: str, timeout: float = 30.0) -> List[Dict[str, Any]]:
+def send(url: str, sender: str, text: str, timeout: float = 30.0) -> list[dict[str, Any]]:
     request = urllib.request.Request(
         f"{url}/webhooks/rest/webhook",
         data=json.dumps({"sender": sender, "message": text}).encode(),
@@ -28,14 +29,16 @@ def send(url: str, sender: str, text: str, timeout: float = 30.0) -> List[Dict[s
         return json.loads(response.read() or b"[]")
 
 
-def main(argv: List[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:5005")
     parser.add_argument("--sender", default=f"shell-{uuid.uuid4().hex[:12]}")
     args = parser.parse_args(argv)
     bold = sys.stdout.isatty()
-    print("Ask about BPO and call centers in English, Slovak, Indonesian, Swedish or Finnish. /quit to leave.")
-    buttons: List[Dict[str, str]] = []
+    print(
+        "Ask about BPO and call centers in English, Slovak, Indonesian, Swedish or Finnish. /quit to leave."
+    )
+    buttons: list[dict[str, str]] = []
     while True:
         try:
             typed = input("You: ")

@@ -5,6 +5,7 @@ action servers, N Rasa processes using deploy/endpoints.scale.yml, and nginx bal
 (deploy/nginx.conf.template). Every process it starts is stopped by `stop()`, by PID.
 Needs Debian's postgresql, redis-server and nginx (installed by .ci/run).
 """
+
 from __future__ import annotations
 
 import glob
@@ -18,7 +19,6 @@ import time
 import urllib.request
 from pathlib import Path
 from string import Template
-from typing import Dict, List, Optional
 
 PROJECT = Path(__file__).resolve().parent.parent
 TOKEN = "cluster-token"
@@ -30,15 +30,19 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def postgres_binary(name: str) -> Optional[str]:
+def postgres_binary(name: str) -> str | None:
     """Debian keeps PostgreSQL's server programs in /usr/lib/postgresql/<version>/bin."""
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     return found[-1] if found else shutil.which(name)
 
 
-def missing_programs() -> List[str]:
-    wanted = {"initdb": postgres_binary("initdb"), "pg_ctl": postgres_binary("pg_ctl"),
-              "redis-server": shutil.which("redis-server"), "nginx": shutil.which("nginx")}
+def missing_programs() -> list[str]:
+    wanted = {
+        "initdb": postgres_binary("initdb"),
+        "pg_ctl": postgres_binary("pg_ctl"),
+        "redis-server": shutil.which("redis-server"),
+        "nginx": shutil.which("nginx"),
+    }
     return [name for name, path in wanted.items() if not path]
 
 
@@ -62,7 +66,7 @@ class LocalCluster:
         self.workdir = workdir.resolve()  # nginx resolves relative paths against its prefix
         self.model = model
         self.processes = processes
-        self._children: List[subprocess.Popen] = []
+        self._children: list[subprocess.Popen] = []
         # PostgreSQL runs as the `postgres` user, who cannot enter pytest's private folders:
         # its data lives in a folder of its own under the system temp directory.
         self._pg_root = Path(tempfile.mkdtemp(prefix="bpo-faq-pg-"))
@@ -73,10 +77,10 @@ class LocalCluster:
         self.action_port = _free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.db_url = f"postgresql://rasa:rasa@127.0.0.1:{self.pg_port}/rasa"
-        self.rasa_urls: List[str] = []
+        self.rasa_urls: list[str] = []
 
     # -- lifecycle --------------------------------------------------------------------
-    def start(self) -> "LocalCluster":
+    def start(self) -> LocalCluster:
         try:
             self._start_postgres()
             self._start_redis()
@@ -101,7 +105,7 @@ class LocalCluster:
             self._as_postgres([postgres_binary("pg_ctl"), "-D", str(self._pg_data), "-m", "fast", "stop"])
         shutil.rmtree(self._pg_root, ignore_errors=True)
 
-    def __enter__(self) -> "LocalCluster":
+    def __enter__(self) -> LocalCluster:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -114,7 +118,7 @@ class LocalCluster:
         return int((self._pg_data / "postmaster.pid").read_text().split()[0])
 
     # -- services -----------------------------------------------------------------------
-    def _as_postgres(self, command: List[str]) -> None:
+    def _as_postgres(self, command: list[str]) -> None:
         # PostgreSQL refuses to run as root; Debian's package creates the `postgres` user.
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--"] + command
@@ -129,22 +133,60 @@ class LocalCluster:
         password_file.write_text("rasa\n")
         if os.geteuid() == 0:
             shutil.chown(password_file, "postgres")
-        self._as_postgres([postgres_binary("initdb"), "-D", str(self._pg_data), "-U", "rasa",
-                           "--pwfile", str(password_file), "-A", "md5", "-E", "UTF8"])
-        self._as_postgres([postgres_binary("pg_ctl"), "-D", str(self._pg_data), "-w", "-l",
-                           str(self._pg_data / "server.log"), "-o",
-                           f"-p {self.pg_port} -c listen_addresses=127.0.0.1 -k {self._pg_data}", "start"])
+        self._as_postgres(
+            [
+                postgres_binary("initdb"),
+                "-D",
+                str(self._pg_data),
+                "-U",
+                "rasa",
+                "--pwfile",
+                str(password_file),
+                "-A",
+                "md5",
+                "-E",
+                "UTF8",
+            ]
+        )
+        self._as_postgres(
+            [
+                postgres_binary("pg_ctl"),
+                "-D",
+                str(self._pg_data),
+                "-w",
+                "-l",
+                str(self._pg_data / "server.log"),
+                "-o",
+                f"-p {self.pg_port} -c listen_addresses=127.0.0.1 -k {self._pg_data}",
+                "start",
+            ]
+        )
         import sqlalchemy as sa
 
-        engine = sa.create_engine(f"postgresql://rasa:rasa@127.0.0.1:{self.pg_port}/postgres",
-                                  isolation_level="AUTOCOMMIT")
+        engine = sa.create_engine(
+            f"postgresql://rasa:rasa@127.0.0.1:{self.pg_port}/postgres", isolation_level="AUTOCOMMIT"
+        )
         with engine.connect() as connection:
             connection.execute(sa.text("CREATE DATABASE rasa"))
         engine.dispose()
 
     def _start_redis(self) -> None:
-        self._redis = self._spawn([shutil.which("redis-server"), "--port", str(self.redis_port), "--bind", "127.0.0.1",
-                     "--save", "", "--appendonly", "no", "--dir", str(self.workdir)], "redis.log")
+        self._redis = self._spawn(
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            "redis.log",
+        )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
@@ -154,13 +196,21 @@ class LocalCluster:
                 time.sleep(0.2)
         raise RuntimeError("redis did not start")
 
-    def environment(self) -> Dict[str, str]:
+    def environment(self) -> dict[str, str]:
         return {
             **os.environ,
-            "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(PROJECT), "TF_CPP_MIN_LOG_LEVEL": "2",
-            "POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": str(self.pg_port), "POSTGRES_DB": "rasa",
-            "POSTGRES_USER": "rasa", "POSTGRES_PASSWORD": "rasa",
-            "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.redis_port), "REDIS_DB": "0", "REDIS_PASSWORD": "",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "PYTHONPATH": str(PROJECT),
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "POSTGRES_HOST": "127.0.0.1",
+            "POSTGRES_PORT": str(self.pg_port),
+            "POSTGRES_DB": "rasa",
+            "POSTGRES_USER": "rasa",
+            "POSTGRES_PASSWORD": "rasa",
+            "REDIS_HOST": "127.0.0.1",
+            "REDIS_PORT": str(self.redis_port),
+            "REDIS_DB": "0",
+            "REDIS_PASSWORD": "",
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
             "WIDGET_ORIGINS": f"http://127.0.0.1:{self.rasa_port}",
         }
@@ -171,13 +221,34 @@ class LocalCluster:
         python = str(PROJECT / ".venv" / "bin" / "python")
         for index in range(self.processes):
             action_port, rasa_port = _free_port(), _free_port()
-            actions = self._spawn([python, "-m", "actions.server", "--host", "127.0.0.1", "--port", str(action_port)],
-                                  f"actions-{index}.log", env)
-            server = self._spawn([python, "-m", "runtime.rasa_server", "run", "--model", str(self.model), "--endpoints",
-                                  str(PROJECT / "deploy" / "endpoints.scale.yml"),
-                                  "--credentials", str(PROJECT / "credentials.yml"),
-                                  "--interface", "127.0.0.1", "--port", str(rasa_port),
-                                  "--enable-api", "--auth-token", TOKEN], f"rasa-{index}.log", env)
+            actions = self._spawn(
+                [python, "-m", "actions.server", "--host", "127.0.0.1", "--port", str(action_port)],
+                f"actions-{index}.log",
+                env,
+            )
+            server = self._spawn(
+                [
+                    python,
+                    "-m",
+                    "runtime.rasa_server",
+                    "run",
+                    "--model",
+                    str(self.model),
+                    "--endpoints",
+                    str(PROJECT / "deploy" / "endpoints.scale.yml"),
+                    "--credentials",
+                    str(PROJECT / "credentials.yml"),
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(rasa_port),
+                    "--enable-api",
+                    "--auth-token",
+                    TOKEN,
+                ],
+                f"rasa-{index}.log",
+                env,
+            )
             rasa_ports.append(rasa_port)
             action_ports.append(action_port)
             started.append((actions, action_port, server, rasa_port))
@@ -188,21 +259,28 @@ class LocalCluster:
         self.rasa_urls = [f"http://127.0.0.1:{port}" for port in rasa_ports]
         return rasa_ports, action_ports
 
-    def _start_nginx(self, rasa_ports: List[int], action_ports: List[int]) -> None:
+    def _start_nginx(self, rasa_ports: list[int], action_ports: list[int]) -> None:
         prefix = self.workdir / "nginx"
         prefix.mkdir()
         config = Template((PROJECT / "deploy" / "nginx.conf.template").read_text()).safe_substitute(
-            PREFIX=str(prefix), RASA_PORT=self.rasa_port, ACTION_PORT=self.action_port,
+            PREFIX=str(prefix),
+            RASA_PORT=self.rasa_port,
+            ACTION_PORT=self.action_port,
             RASA_SERVERS="\n".join(f"        server 127.0.0.1:{p};" for p in rasa_ports),
             ACTION_SERVERS="\n".join(f"        server 127.0.0.1:{p};" for p in action_ports),
         )
         (prefix / "nginx.conf").write_text(config)
-        nginx = self._spawn([shutil.which("nginx"), "-p", str(prefix), "-c", str(prefix / "nginx.conf")], "nginx.out")
+        nginx = self._spawn(
+            [shutil.which("nginx"), "-p", str(prefix), "-c", str(prefix / "nginx.conf")], "nginx.out"
+        )
         _wait_http(f"{self.url}/status?token={TOKEN}", 30, nginx, "nginx")
 
-    def _spawn(self, command: List[str], log_name: str, env: Optional[Dict[str, str]] = None) -> subprocess.Popen:
+    def _spawn(
+        self, command: list[str], log_name: str, env: dict[str, str] | None = None
+    ) -> subprocess.Popen:
         log = open(self.workdir / log_name, "ab")
-        child = subprocess.Popen(command, cwd=PROJECT, env=env or self.environment(), stdout=log,
-                                 stderr=subprocess.STDOUT)
+        child = subprocess.Popen(
+            command, cwd=PROJECT, env=env or self.environment(), stdout=log, stderr=subprocess.STDOUT
+        )
         self._children.append(child)
         return child

@@ -17,6 +17,7 @@ list of accepted values), `oos: true` (the intent is out_of_scope or nlu_fallbac
 
 A directory argument means every `*.yml` in it; each argument is reported as one set.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,10 +30,11 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from typing import Any
 
 import yaml
 
@@ -41,16 +43,16 @@ from faq.protocol import FALLBACK_INTENT, OUT_OF_SCOPE_INTENT
 
 FALLBACK_INTENTS = {FALLBACK_INTENT, OUT_OF_SCOPE_INTENT}
 DEFAULT_KIND = "plain"
-Turn = Dict[str, Any]
+Turn = dict[str, Any]
 
 
 @dataclass
 class TurnResult:
     case: Turn
-    got: Dict[str, Any]
-    replies: List[str]
-    latency_s: Optional[float]
-    failures: List[str] = field(default_factory=list)
+    got: dict[str, Any]
+    replies: list[str]
+    latency_s: float | None
+    failures: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -65,10 +67,10 @@ class TurnResult:
         return str(self.case.get("kind") or DEFAULT_KIND)
 
 
-def load_cases(path: Path) -> List[List[Turn]]:
+def load_cases(path: Path) -> list[list[Turn]]:
     """The conversations in a file, or in every `*.yml` of a directory."""
     files = sorted(path.glob("*.yml")) if path.is_dir() else [path]
-    conversations: List[List[Turn]] = []
+    conversations: list[list[Turn]] = []
     for file in files:
         loaded = yaml.safe_load(file.read_text(encoding="utf-8")) or []
         if not isinstance(loaded, list) or not all(isinstance(c, list) for c in loaded):
@@ -83,18 +85,25 @@ class Client:
         self.token = token
         self.timeout = timeout
 
-    def _call(self, method: str, url: str, body: Optional[dict] = None) -> Any:
+    def _call(self, method: str, url: str, body: dict | None = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            url, data=data, method=method, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=self.timeout) as response:
             return json.loads(response.read() or b"null")
 
-    def say(self, sender: str, text: str) -> List[dict]:
-        return self._call("POST", f"{self.base}/webhooks/rest/webhook", {"sender": sender, "message": text}) or []
+    def say(self, sender: str, text: str) -> list[dict]:
+        return (
+            self._call("POST", f"{self.base}/webhooks/rest/webhook", {"sender": sender, "message": text})
+            or []
+        )
 
     def tracker(self, sender: str) -> dict:
         query = urllib.parse.urlencode({"token": self.token, "include_events": "NONE"})
-        return self._call("GET", f"{self.base}/conversations/{urllib.parse.quote(sender)}/tracker?{query}") or {}
+        return (
+            self._call("GET", f"{self.base}/conversations/{urllib.parse.quote(sender)}/tracker?{query}") or {}
+        )
 
 
 @lru_cache(maxsize=1)
@@ -107,7 +116,7 @@ def _reply_detector():
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
 
 
-def _reply_language(texts: Sequence[str]) -> Optional[str]:
+def _reply_language(texts: Sequence[str]) -> str | None:
     """The language the longest reply reads as (the answer, not a short source line)."""
     text = max((t.strip() for t in texts if t and t.strip()), key=len, default="")
     if not text:
@@ -120,7 +129,7 @@ def _accepted(expected: Any) -> list:
     return list(expected) if isinstance(expected, list) else [expected]
 
 
-def check(case: Turn, got: Dict[str, Any], texts: Sequence[str]) -> List[str]:
+def check(case: Turn, got: dict[str, Any], texts: Sequence[str]) -> list[str]:
     """The expectations of a turn that the reply did not meet."""
     failures = []
     if not any(t.strip() for t in texts):
@@ -140,7 +149,7 @@ def check(case: Turn, got: Dict[str, Any], texts: Sequence[str]) -> List[str]:
     return failures
 
 
-def run_conversation(client: Client, conversation: Iterable[Turn]) -> List[TurnResult]:
+def run_conversation(client: Client, conversation: Iterable[Turn]) -> list[TurnResult]:
     sender = f"eval-{uuid.uuid4().hex[:12]}"
     results = []
     for case in conversation:
@@ -165,15 +174,15 @@ def run_conversation(client: Client, conversation: Iterable[Turn]) -> List[TurnR
     return results
 
 
-def accuracy_by(results: Sequence[TurnResult], key: str) -> Dict[str, tuple]:
+def accuracy_by(results: Sequence[TurnResult], key: str) -> dict[str, tuple]:
     """(passed, total) per value of `key` ("language" or "kind")."""
-    groups: Dict[str, List[bool]] = defaultdict(list)
+    groups: dict[str, list[bool]] = defaultdict(list)
     for result in results:
         groups[getattr(result, key)].append(result.passed)
     return {name: (sum(oks), len(oks)) for name, oks in sorted(groups.items())}
 
 
-def summary_lines(name: str, results: Sequence[TurnResult]) -> List[str]:
+def summary_lines(name: str, results: Sequence[TurnResult]) -> list[str]:
     passed = sum(r.passed for r in results)
     total = len(results)
     lines = [f"== {name}: accuracy {passed / total if total else 0:.3f} ({passed}/{total} turns)"]
@@ -186,7 +195,7 @@ def summary_lines(name: str, results: Sequence[TurnResult]) -> List[str]:
     return lines
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cases", nargs="+", type=Path, help="case files or directories of them")
     parser.add_argument("--url", default="http://127.0.0.1:5005")
@@ -197,17 +206,26 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
 
     client = Client(args.url, args.token)
-    report: Dict[str, List[dict]] = {}
+    report: dict[str, list[dict]] = {}
     lowest = 1.0
     for path in args.cases:
         results = [r for conversation in load_cases(path) for r in run_conversation(client, conversation)]
         if not args.quiet:
             for result in results:
                 if not result.passed:
-                    print(f"FAIL [{result.language}/{result.kind}] {result.case['q']!r}: {'; '.join(result.failures)}")
+                    print(
+                        f"FAIL [{result.language}/{result.kind}] {result.case['q']!r}: "
+                        + "; ".join(result.failures)
+                    )
         print("\n".join(summary_lines(str(path), results)))
         report[str(path)] = [
-            {"case": r.case, "got": r.got, "replies": r.replies, "latency_s": r.latency_s, "failures": r.failures}
+            {
+                "case": r.case,
+                "got": r.got,
+                "replies": r.replies,
+                "latency_s": r.latency_s,
+                "failures": r.failures,
+            }
             for r in results
         ]
         lowest = min(lowest, sum(r.passed for r in results) / len(results) if results else 0.0)

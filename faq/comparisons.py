@@ -7,11 +7,13 @@ all five languages ("inbound", "back office"), plus the native words users write
 Each pair belongs to one aspect and subject of the knowledge file, and has its own answer
 there (`focus` of that entry).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Pattern, Sequence, Tuple
+from re import Pattern
 
 from faq.text import fold, join_abbreviations
 
@@ -24,11 +26,11 @@ class Pair:
     aspect: str
     subject: str
     # The focused answer inside the aspect's entry; None when the pair is an aspect itself.
-    focus: Optional[str]
+    focus: str | None
     # Each end is a pattern over folded text; every end must be found.
-    ends: Tuple[Pattern[str], ...]
+    ends: tuple[Pattern[str], ...]
     # A pattern that, when found, means the message is about something else.
-    unless: Optional[Pattern[str]] = None
+    unless: Pattern[str] | None = None
 
 
 def _words(*alternatives: str) -> Pattern[str]:
@@ -36,43 +38,81 @@ def _words(*alternatives: str) -> Pattern[str]:
 
 
 _CALL_CENTER = _words(
-    r"call[\s-]*cent", r"callcent", r"call[\s-]*centr", r"pusat panggilan", r"puhelinkesk",
-    r"asiakaspalvelukesk", r"telefonn\w* centr",
+    r"call[\s-]*cent",
+    r"callcent",
+    r"call[\s-]*centr",
+    r"pusat panggilan",
+    r"puhelinkesk",
+    r"asiakaspalvelukesk",
+    r"telefonn\w* centr",
 )
 _CONTACT_CENTER = _words(
-    r"contact[\s-]*cent", r"contactcent", r"kontakt[\s-]*cent", r"kontaktn\w* centr", r"kontaktikesk",
-    r"pusat kontak", r"kontaktcenter",
+    r"contact[\s-]*cent",
+    r"contactcent",
+    r"kontakt[\s-]*cent",
+    r"kontaktn\w* centr",
+    r"kontaktikesk",
+    r"pusat kontak",
+    r"kontaktcenter",
 )
 _BPO = _words(r"bpos?\b", r"business process", r"outsourcing firm", r"outsourcing compan")
 _OUTSOURCING = _words(r"outsourc", r"ulkoist", r"utkontrakt", r"alih\s*daya", r"alihdaya", r"externaliz")
 _SHORE = r"(?:on|near|off)[\s-]*shor"
 
 # Checked in this order: the first pair whose ends are all named wins.
-PAIRS: Tuple[Pair, ...] = (
-    Pair("inbound_outbound", "types", "call_center", "inbound_outbound", (
-        _words(r"inbound", r"in-bound", r"prichadzaj", r"inkommande", r"saapuv"),
-        _words(r"outbound", r"out-bound", r"odchadzaj", r"utgaende", r"lahtev"),
-    )),
-    Pair("front_back_office", "types", "bpo", "front_back_office", (
-        _words(r"front[\s-]*office", r"frontoffice"),
-        _words(r"back[\s-]*office", r"backoffice"),
-    )),
-    Pair("horizontal_vertical", "types", "bpo", "horizontal_vertical", (
-        _words(r"hori[sz]ont"),
-        _words(r"vertic", r"vertik"),
-    )),
-    Pair("onshore_offshore", "types", "bpo", "onshore_offshore", (
-        re.compile(rf"\b{_SHORE}\w*.*\b{_SHORE}", re.IGNORECASE | re.DOTALL),
-    )),
-    Pair("outsourcing_offshoring", "location", "bpo", "outsourcing_offshoring", (
-        _OUTSOURCING,
-        _words(r"offshor"),
-    )),
+PAIRS: tuple[Pair, ...] = (
+    Pair(
+        "inbound_outbound",
+        "types",
+        "call_center",
+        "inbound_outbound",
+        (
+            _words(r"inbound", r"in-bound", r"prichadzaj", r"inkommande", r"saapuv"),
+            _words(r"outbound", r"out-bound", r"odchadzaj", r"utgaende", r"lahtev"),
+        ),
+    ),
+    Pair(
+        "front_back_office",
+        "types",
+        "bpo",
+        "front_back_office",
+        (
+            _words(r"front[\s-]*office", r"frontoffice"),
+            _words(r"back[\s-]*office", r"backoffice"),
+        ),
+    ),
+    Pair(
+        "horizontal_vertical",
+        "types",
+        "bpo",
+        "horizontal_vertical",
+        (
+            _words(r"hori[sz]ont"),
+            _words(r"vertic", r"vertik"),
+        ),
+    ),
+    Pair(
+        "onshore_offshore",
+        "types",
+        "bpo",
+        "onshore_offshore",
+        (re.compile(rf"\b{_SHORE}\w*.*\b{_SHORE}", re.IGNORECASE | re.DOTALL),),
+    ),
+    Pair(
+        "outsourcing_offshoring",
+        "location",
+        "bpo",
+        "outsourcing_offshoring",
+        (
+            _OUTSOURCING,
+            _words(r"offshor"),
+        ),
+    ),
     Pair("contact_center", "contact_center", "both", None, (_CALL_CENTER, _CONTACT_CENTER), unless=_BPO),
 )
 
 
-def find_pair(text: str) -> Optional[Pair]:
+def find_pair(text: str) -> Pair | None:
     """The comparison inside one subject that a message asks about, if it names one."""
     folded = fold(join_abbreviations(text))
     for pair in PAIRS:

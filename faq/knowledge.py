@@ -5,11 +5,13 @@ languages, each entry citing the source articles its facts come from. `knowledge
 holds the assistant's own lines (greetings, fallbacks, labels) per language. Both are
 validated once, when loaded; an error names the file, the entry and the key.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any
 
 import yaml
 
@@ -30,24 +32,67 @@ SCOPES = {PER_SUBJECT: SUBJECTS, FIELD: (BOTH,)}
 # on these ids. A file may add more.
 REQUIRED_ASPECTS = {
     PER_SUBJECT: (
-        "definition", "services", "types", "skills", "advantages", "disadvantages",
-        "location", "scope", "marketing", "functions", "pay", "careers",
+        "definition",
+        "services",
+        "types",
+        "skills",
+        "advantages",
+        "disadvantages",
+        "location",
+        "scope",
+        "marketing",
+        "functions",
+        "pay",
+        "careers",
     ),
     FIELD: (
-        "difference", "relationship", "cost", "history", "philippines", "choosing",
-        "voice_nonvoice", "kpo", "working_hours", "remote_work", "attrition", "metrics",
-        "contact_center", "outsourcing_decision",
+        "difference",
+        "relationship",
+        "cost",
+        "history",
+        "philippines",
+        "choosing",
+        "voice_nonvoice",
+        "kpo",
+        "working_hours",
+        "remote_work",
+        "attrition",
+        "metrics",
+        "contact_center",
+        "outsourcing_decision",
     ),
 }
 
 # Phrases the actions use; a phrases file must define each in every language.
 REQUIRED_PHRASES = (
-    "greet", "goodbye", "thank", "bot_challenge", "capabilities_intro", "out_of_scope",
-    "fallback", "sources_label", "disagreement_label", "subject_bpo", "subject_call_center",
-    "subject_both", "related_prompt", "language_switched", "unsupported_language",
-    "did_you_mean", "something_else", "helpful", "not_helpful", "feedback_thanks",
-    "feedback_sorry", "table_intro", "aspect_column", "source_general", "not_covered",
-    "not_covered_none", "message_too_long", "service_unavailable",
+    "greet",
+    "goodbye",
+    "thank",
+    "bot_challenge",
+    "capabilities_intro",
+    "out_of_scope",
+    "fallback",
+    "sources_label",
+    "disagreement_label",
+    "subject_bpo",
+    "subject_call_center",
+    "subject_both",
+    "related_prompt",
+    "language_switched",
+    "unsupported_language",
+    "did_you_mean",
+    "something_else",
+    "helpful",
+    "not_helpful",
+    "feedback_thanks",
+    "feedback_sorry",
+    "table_intro",
+    "aspect_column",
+    "source_general",
+    "not_covered",
+    "not_covered_none",
+    "message_too_long",
+    "service_unavailable",
 ) + tuple(f"source_article_{language}" for language in SUPPORTED_LANGUAGES)
 
 
@@ -65,8 +110,8 @@ class KnowledgeError(ValueError):
 class Source:
     id: str
     title: str
-    language: Optional[str]
-    file: Optional[str] = None
+    language: str | None
+    file: str | None = None
 
     @property
     def is_article(self) -> bool:
@@ -79,14 +124,14 @@ class Focus:
 
     id: str
     label: Mapping[str, str]
-    sources: Tuple[Source, ...]
+    sources: tuple[Source, ...]
     answer: Mapping[str, str]
 
 
 @dataclass(frozen=True)
 class Entry:
     subject: str
-    sources: Tuple[Source, ...]
+    sources: tuple[Source, ...]
     summary: Mapping[str, str]
     answer: Mapping[str, str]
     focus: Mapping[str, Focus] = field(default_factory=dict)
@@ -94,7 +139,7 @@ class Entry:
 
 @dataclass(frozen=True)
 class Disagreement:
-    sources: Tuple[Source, ...]
+    sources: tuple[Source, ...]
     note: Mapping[str, str]
 
 
@@ -103,9 +148,9 @@ class Aspect:
     id: str
     scope: str
     label: Mapping[str, str]
-    related: Tuple[str, ...]
+    related: tuple[str, ...]
     entries: Mapping[str, Entry]
-    disagreement: Optional[Disagreement] = None
+    disagreement: Disagreement | None = None
 
     @property
     def per_subject(self) -> bool:
@@ -128,12 +173,12 @@ class Answer:
     aspect: str
     subject: str
     language: str
-    parts: Tuple[AnswerPart, ...]
-    sources: Tuple[Source, ...]
-    disagreement: Optional[str] = None
-    related: Tuple[str, ...] = field(default_factory=tuple)
+    parts: tuple[AnswerPart, ...]
+    sources: tuple[Source, ...]
+    disagreement: str | None = None
+    related: tuple[str, ...] = field(default_factory=tuple)
     # The comparison inside the subject this answer is focused on, if any.
-    focus: Optional[str] = None
+    focus: str | None = None
 
 
 class _Reader:
@@ -145,7 +190,7 @@ class _Reader:
     def fail(self, location: str, problem: str) -> KnowledgeError:
         return KnowledgeError(self.path, location, problem)
 
-    def mapping(self, value: Any, location: str) -> Dict[str, Any]:
+    def mapping(self, value: Any, location: str) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(location, f"expected a mapping, got {type(value).__name__}")
         return value
@@ -160,7 +205,7 @@ class _Reader:
             raise self.fail(location, "expected non-empty text")
         return " ".join(value.split())
 
-    def per_language(self, value: Any, location: str) -> Dict[str, str]:
+    def per_language(self, value: Any, location: str) -> dict[str, str]:
         texts = self.mapping(value, location)
         for language in SUPPORTED_LANGUAGES:
             if language not in texts:
@@ -170,7 +215,7 @@ class _Reader:
             raise self.fail(location, f"unknown language(s) {unknown}")
         return {lang: self.text(texts[lang], f"{location}.{lang}") for lang in SUPPORTED_LANGUAGES}
 
-    def id_list(self, value: Any, location: str) -> List[str]:
+    def id_list(self, value: Any, location: str) -> list[str]:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             raise self.fail(location, "expected a non-empty list of ids")
         return value
@@ -186,7 +231,7 @@ def _load_yaml(path: Path) -> Any:
         raise KnowledgeError(path, "file", f"invalid YAML: {error}") from None
 
 
-def _parse_sources(reader: _Reader, raw: Any) -> Dict[str, Source]:
+def _parse_sources(reader: _Reader, raw: Any) -> dict[str, Source]:
     sources = {}
     for source_id, spec in reader.mapping(raw, "sources").items():
         location = f"sources.{source_id}"
@@ -203,14 +248,14 @@ def _parse_sources(reader: _Reader, raw: Any) -> Dict[str, Source]:
     return sources
 
 
-def _resolve_sources(reader: _Reader, ids: List[str], known: Mapping[str, Source], location: str):
+def _resolve_sources(reader: _Reader, ids: list[str], known: Mapping[str, Source], location: str):
     unknown = [source_id for source_id in ids if source_id not in known]
     if unknown:
         raise reader.fail(location, f"unknown source(s) {unknown}")
     return tuple(known[source_id] for source_id in ids)
 
 
-def _parse_focus(reader: _Reader, raw: Any, sources: Mapping[str, Source], location: str) -> Dict[str, Focus]:
+def _parse_focus(reader: _Reader, raw: Any, sources: Mapping[str, Source], location: str) -> dict[str, Focus]:
     if raw is None:
         return {}
     focus = {}
@@ -221,7 +266,10 @@ def _parse_focus(reader: _Reader, raw: Any, sources: Mapping[str, Source], locat
             id=focus_id,
             label=reader.per_language(reader.key(spec, "label", where), f"{where}.label"),
             sources=_resolve_sources(
-                reader, reader.id_list(reader.key(spec, "sources", where), f"{where}.sources"), sources, f"{where}.sources"
+                reader,
+                reader.id_list(reader.key(spec, "sources", where), f"{where}.sources"),
+                sources,
+                f"{where}.sources",
             ),
             answer=reader.per_language(reader.key(spec, "answer", where), f"{where}.answer"),
         )
@@ -247,8 +295,12 @@ def _parse_aspect(reader: _Reader, aspect_id: str, raw: Any, sources: Mapping[st
                 sources,
                 f"{entry_location}.sources",
             ),
-            summary=reader.per_language(reader.key(entry, "summary", entry_location), f"{entry_location}.summary"),
-            answer=reader.per_language(reader.key(entry, "answer", entry_location), f"{entry_location}.answer"),
+            summary=reader.per_language(
+                reader.key(entry, "summary", entry_location), f"{entry_location}.summary"
+            ),
+            answer=reader.per_language(
+                reader.key(entry, "answer", entry_location), f"{entry_location}.answer"
+            ),
             focus=_parse_focus(reader, entry.get("focus"), sources, f"{entry_location}.focus"),
         )
         missing = [f for f in comparisons.focuses(aspect_id, subject) if f not in entries[subject].focus]
@@ -302,7 +354,7 @@ class KnowledgeBase:
         cls,
         knowledge_file: Path = DEFAULT_KNOWLEDGE_FILE,
         phrases_file: Path = DEFAULT_PHRASES_FILE,
-    ) -> "KnowledgeBase":
+    ) -> KnowledgeBase:
         """Reads and validates both files.
 
         Raises:
@@ -329,17 +381,17 @@ class KnowledgeBase:
                 raise reader.fail(f"aspects.{aspect.id}.related", f"unknown aspect(s) {unknown}")
         return cls(aspects, sources, _load_phrases(phrases_file))
 
-    def has_aspect(self, aspect_id: Optional[str]) -> bool:
+    def has_aspect(self, aspect_id: str | None) -> bool:
         return aspect_id in self.aspects
 
-    def subject_for(self, aspect_id: str, requested: Optional[str]) -> str:
+    def subject_for(self, aspect_id: str, requested: str | None) -> str:
         """The subject an answer covers: `both` for field aspects or when none is known."""
         aspect = self.aspects[aspect_id]
         if not aspect.per_subject or requested not in SUBJECTS:
             return BOTH
         return requested
 
-    def answer(self, aspect_id: str, subject: Optional[str], language: str, focus: Optional[str] = None) -> Answer:
+    def answer(self, aspect_id: str, subject: str | None, language: str, focus: str | None = None) -> Answer:
         """The answer for an aspect about a subject (`bpo`, `call_center` or `both`).
 
         With `focus` ("inbound_outbound"), the answer is that comparison's own, for the
@@ -362,7 +414,7 @@ class KnowledgeBase:
         subject = self.subject_for(aspect_id, subject)
         subjects = SCOPES[aspect.scope] if subject == BOTH else (subject,)
         entries = [aspect.entries[s] for s in subjects]
-        sources: List[Source] = []
+        sources: list[Source] = []
         for entry in entries:
             sources.extend(source for source in entry.sources if source not in sources)
         return Answer(
@@ -390,7 +442,7 @@ class KnowledgeBase:
         return self.phrase(f"subject_{subject}", language)
 
 
-def _load_phrases(path: Path) -> Dict[str, Dict[str, str]]:
+def _load_phrases(path: Path) -> dict[str, dict[str, str]]:
     reader = _Reader(path)
     document = reader.mapping(_load_yaml(path), "file")
     raw = reader.mapping(reader.key(document, "phrases", "file"), "phrases")
@@ -401,4 +453,3 @@ def _load_phrases(path: Path) -> Dict[str, Dict[str, str]]:
         if phrase_id not in phrases:
             raise reader.fail("phrases", f"missing key '{phrase_id}'")
     return phrases
-

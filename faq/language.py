@@ -4,14 +4,15 @@ Detection runs per message, but a short follow-up such as "and BPO?" carries too
 text to overrule the language the conversation is already in; `choose_language` makes
 that call from the detector's confidence values.
 """
+
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from faq.text import join_abbreviations, strip_invisible, words
 
@@ -56,8 +57,22 @@ def _detector():
 # Languages people commonly write in that the assistant does not speak; used only to tell
 # such a message apart from one of the five (low-accuracy mode: small and fast).
 _OTHER_LANGUAGES = (
-    "GERMAN", "FRENCH", "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH", "POLISH", "CZECH", "DANISH",
-    "BOKMAL", "TAGALOG", "HUNGARIAN", "TURKISH", "ESTONIAN", "ROMANIAN", "VIETNAMESE",
+    "GERMAN",
+    "FRENCH",
+    "SPANISH",
+    "ITALIAN",
+    "PORTUGUESE",
+    "DUTCH",
+    "POLISH",
+    "CZECH",
+    "DANISH",
+    "BOKMAL",
+    "TAGALOG",
+    "HUNGARIAN",
+    "TURKISH",
+    "ESTONIAN",
+    "ROMANIAN",
+    "VIETNAMESE",
 )
 # Scripts none of the five languages is written in.
 _FOREIGN_SCRIPT = re.compile(
@@ -98,7 +113,7 @@ def looks_like_gibberish(text: str) -> bool:
     return implausible >= 2 and implausible * 2 >= len(found)
 
 
-def unsupported_language(text: str, known_word_share: float) -> Optional[str]:
+def unsupported_language(text: str, known_word_share: float) -> str | None:
     """The code of a language the assistant does not speak, when a message is clearly in one.
 
     Args:
@@ -141,8 +156,7 @@ def detect(text: str) -> list[LanguageScore]:
         return []
     values = _detector().compute_language_confidence_values(cleaned)
     scores = [
-        LanguageScore(value.language.iso_code_639_1.name.lower(), round(value.value, 4))
-        for value in values
+        LanguageScore(value.language.iso_code_639_1.name.lower(), round(value.value, 4)) for value in values
     ]
     letters = set(cleaned)
     hinted = [code for code, distinctive in _DISTINCTIVE_LETTERS.items() if letters & distinctive]
@@ -163,16 +177,16 @@ class VocabularyModel:
 
     def __init__(
         self,
-        counts: Optional[Dict[str, Dict[str, int]]] = None,
-        forms: Optional[Dict[str, Dict[str, str]]] = None,
+        counts: dict[str, dict[str, int]] | None = None,
+        forms: dict[str, dict[str, str]] | None = None,
     ) -> None:
-        self.counts: Dict[str, Dict[str, int]] = counts or {}
-        self.forms: Dict[str, Dict[str, str]] = forms or {}
+        self.counts: dict[str, dict[str, int]] = counts or {}
+        self.forms: dict[str, dict[str, str]] = forms or {}
         self.totals = {lang: sum(c.values()) for lang, c in self.counts.items()}
 
     @classmethod
-    def fit(cls, examples: Iterable[Tuple[str, str]]) -> "VocabularyModel":
-        counts: Dict[str, Counter] = defaultdict(Counter)
+    def fit(cls, examples: Iterable[tuple[str, str]]) -> VocabularyModel:
+        counts: dict[str, Counter] = defaultdict(Counter)
         for text, language in examples:
             counts[language].update(words(language_text(text)))
         return cls({lang: dict(c) for lang, c in counts.items()})
@@ -197,12 +211,15 @@ class VocabularyModel:
         # An inflected form of a known word counts as one sighting in its language.
         return self.counts[language].get(word, 0) + (1 if word in self.forms.get(language, {}) else 0)
 
-    def scores(self, text: str) -> List[LanguageScore]:
+    def scores(self, text: str) -> list[LanguageScore]:
         known = [word for word in words(language_text(text)) if self._known(word)]
         if not known or not self.counts:
             return []
         log_probs = {
-            lang: sum(math.log((self._count(lang, word) + 0.1) / (self.totals[lang] + 0.1 * len(c))) for word in known)
+            lang: sum(
+                math.log((self._count(lang, word) + 0.1) / (self.totals[lang] + 0.1 * len(c)))
+                for word in known
+            )
             for lang, c in self.counts.items()
         }
         top = max(log_probs.values())
@@ -214,12 +231,12 @@ class VocabularyModel:
         )
 
 
-def combine(*rankings: Sequence[LanguageScore]) -> List[LanguageScore]:
+def combine(*rankings: Sequence[LanguageScore]) -> list[LanguageScore]:
     """The average of several detectors' confidences, best first; empty rankings abstain."""
     voting = [ranking for ranking in rankings if ranking]
     if not voting:
         return []
-    totals: Dict[str, float] = defaultdict(float)
+    totals: dict[str, float] = defaultdict(float)
     for ranking in voting:
         for score in ranking:
             totals[score.code] += score.confidence / len(voting)
@@ -236,7 +253,7 @@ def combine(*rankings: Sequence[LanguageScore]) -> List[LanguageScore]:
 UNKNOWN_WORDS_MIN_CONFIDENCE = 0.999
 
 
-def identify(text: str, vocabulary: "VocabularyModel") -> List[LanguageScore]:
+def identify(text: str, vocabulary: VocabularyModel) -> list[LanguageScore]:
     """A message's language scores from the detector and the vocabulary model, best first.
 
     Empty when the message gives no evidence: no letters once domain terms are removed, or
@@ -244,12 +261,16 @@ def identify(text: str, vocabulary: "VocabularyModel") -> List[LanguageScore]:
     """
     detected = detect(text)
     known = vocabulary.scores(text)
-    if not known and detected and (detected[0].confidence < UNKNOWN_WORDS_MIN_CONFIDENCE or looks_like_gibberish(text)):
+    if (
+        not known
+        and detected
+        and (detected[0].confidence < UNKNOWN_WORDS_MIN_CONFIDENCE or looks_like_gibberish(text))
+    ):
         return []
     return combine(detected, known)
 
 
-def choose_language(scores: Sequence[LanguageScore], previous: Optional[str]) -> str:
+def choose_language(scores: Sequence[LanguageScore], previous: str | None) -> str:
     """The language to answer in, given a message's scores and the conversation's language.
 
     Args:

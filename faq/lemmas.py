@@ -9,19 +9,20 @@ on the held-out and the real questions: docs/training-data.md).
 The whole tables are large (Finnish alone has 3.5 million forms), so a trained model keeps
 only `compile_lemmas`' result: the forms whose lemma a word of the training data also has.
 """
+
 from __future__ import annotations
 
 import gzip
 import json
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Tuple
 
 from faq.text import fold
 
 SPACY_LOOKUPS = "spacy_lookups"
 SIMPLEMMA = "simplemma"
-LEMMA_SOURCES: Dict[str, Tuple[str, ...]] = {
+LEMMA_SOURCES: dict[str, tuple[str, ...]] = {
     "en": (SPACY_LOOKUPS, SIMPLEMMA),
     "id": (SPACY_LOOKUPS, SIMPLEMMA),
     "sv": (SPACY_LOOKUPS, SIMPLEMMA),
@@ -30,8 +31,8 @@ LEMMA_SOURCES: Dict[str, Tuple[str, ...]] = {
 }
 
 
-@lru_cache(maxsize=None)
-def full_lemma_table(language: str, source: str) -> Dict[str, str]:
+@cache
+def full_lemma_table(language: str, source: str) -> dict[str, str]:
     """A source's whole table for a language, as lower-case word form -> folded lemma.
 
     Cached: training reads each table once for every component that needs it.
@@ -39,15 +40,15 @@ def full_lemma_table(language: str, source: str) -> Dict[str, str]:
     if source == SIMPLEMMA:
         from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
 
-        raw: Dict[str, str] = dict(DefaultDictionaryFactory(cache_max_size=0).get_dictionary(language))
+        raw: dict[str, str] = dict(DefaultDictionaryFactory(cache_max_size=0).get_dictionary(language))
     else:
         import spacy_lookups_data
 
         path = Path(spacy_lookups_data.__file__).parent / "data" / f"{language}_lemma_lookup.json.gz"
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             raw = json.load(handle)
-    folded: Dict[str, str] = {}
-    table: Dict[str, str] = {}
+    folded: dict[str, str] = {}
+    table: dict[str, str] = {}
     for form, lemma in raw.items():
         # Many forms share a lemma: fold each lemma once.
         folded_lemma = folded.get(lemma)
@@ -57,12 +58,12 @@ def full_lemma_table(language: str, source: str) -> Dict[str, str]:
     return table
 
 
-def tables_for(language: str) -> List[Dict[str, str]]:
+def tables_for(language: str) -> list[dict[str, str]]:
     """A language's lemma tables, in order of precedence."""
     return [full_lemma_table(language, source) for source in LEMMA_SOURCES.get(language, ())]
 
 
-def compile_lemmas(known: Iterable[str], tables: List[Dict[str, str]]) -> Dict[str, str]:
+def compile_lemmas(known: Iterable[str], tables: list[dict[str, str]]) -> dict[str, str]:
     """The folded lemma of every form, in any table, whose lemma a known word also has.
 
     Args:
@@ -75,7 +76,7 @@ def compile_lemmas(known: Iterable[str], tables: List[Dict[str, str]]) -> Dict[s
         return next((table[word] for table in tables if word in table), word)
 
     wanted = {lemma_of(word) for word in known} | known
-    compiled: Dict[str, str] = {}
+    compiled: dict[str, str] = {}
     for table in tables:
         for form, lemma in table.items():
             if lemma in wanted:

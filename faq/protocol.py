@@ -14,6 +14,7 @@ How a message flows, and which keys carry it:
 5. The report (reporting/) reads the stored conversations back by the same keys.
 This module imports nothing from Rasa, so every layer can use it.
 """
+
 from __future__ import annotations
 
 # Parse data keys added by the NLU components.
@@ -46,5 +47,5 @@ def aspect_intent(aspect: str) -> str:
 def aspect_of(intent: str | None) -> str | None:
     """The aspect a knowledge intent asks about, or None for any other intent."""
     if intent and intent.startswith(ASPECT_INTENT_PREFIX):
-        return intent[len(ASPECT_INTENT_PREFIX):]
+        return intent[len(ASPECT_INTENT_PREFIX) :]
     return None

@@ -1,4 +1,5 @@
 """Text normalisation shared by language detection and entity matching."""
+
 from __future__ import annotations
 
 import re

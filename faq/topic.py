@@ -6,10 +6,12 @@ pass a call center interview?") gets an honest "I don't have that answer yet" wi
 closest topics, and shows up in `make report` as not covered: it tells the maintainers
 what to add next.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping, Optional, Set, Tuple
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from faq.language import names_domain_term
 from faq.protocol import ASPECT_MENTIONS
@@ -27,7 +29,7 @@ _SIDE_TERMS = re.compile(
 )
 
 
-def named_subject(mentions: Iterable[Tuple[str, str]]) -> Optional[str]:
+def named_subject(mentions: Iterable[tuple[str, str]]) -> str | None:
     """The side a message asks about, from its subject mentions (value, surface text).
 
     A side named by its own name outweighs one named only through its people or services:
@@ -36,7 +38,7 @@ def named_subject(mentions: Iterable[Tuple[str, str]]) -> Optional[str]:
     """
     mentions = [(value, surface) for value, surface in mentions if value in SUBJECTS]
     named_directly = [(value, surface) for value, surface in mentions if _SIDE_TERMS.search(surface)]
-    values: Set[str] = {value for value, _ in (named_directly or mentions)}
+    values: set[str] = {value for value, _ in (named_directly or mentions)}
     if len(values) > 1:
         return BOTH
     return next(iter(values), None)

@@ -2,6 +2,7 @@
 
 Exits 1 with a message naming the file, the entry and the key when something is wrong.
 """
+
 from __future__ import annotations
 
 import sys

@@ -7,9 +7,10 @@ component sets the pair's aspect intent and adds `comparison_focus`, which the a
 action uses to give that pair's own answer. A specific intent the classifier is sure of
 ("inbound vs outbound pay") is kept: the pair only says which entry, not which aspect.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -30,8 +31,17 @@ from faq.protocol import COMPARISON_FOCUS, FOLLOW_UP_INTENT, OUT_OF_SCOPE_INTENT
 # Intents that mean "tell me about / compare" without naming a more specific aspect.
 GENERIC_INTENTS = {
     aspect_intent(aspect)
-    for aspect in ("difference", "relationship", "definition", "types", "location", "choosing", "scope",
-                   "functions", "services")
+    for aspect in (
+        "difference",
+        "relationship",
+        "definition",
+        "types",
+        "location",
+        "choosing",
+        "scope",
+        "functions",
+        "services",
+    )
 } | {OUT_OF_SCOPE_INTENT, FOLLOW_UP_INTENT}
 
 
@@ -42,14 +52,14 @@ class ComparisonPairRouter(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "ComparisonPairRouter":
+    ) -> ComparisonPairRouter:
         return cls()
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if not isinstance(text, str) or text.startswith("/"):
@@ -64,7 +74,9 @@ class ComparisonPairRouter(GraphComponent):
             if pair.focus:
                 message.set(COMPARISON_FOCUS, pair.focus, add_to_output=True)
             chosen = {INTENT_NAME_KEY: pair_intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != pair_intent]
+            ranking = [
+                r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != pair_intent
+            ]
             message.set(INTENT, chosen, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
         return messages

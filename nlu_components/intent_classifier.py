@@ -13,9 +13,10 @@ predicts the same probabilities. One difference: a message without features (no 
 all, like "?") gets no intent, for the fallback components to handle, where Rasa's
 classifier raised an error.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 import numpy as np
 import scipy.sparse
@@ -37,25 +38,33 @@ from rasa.shared.nlu.training_data.message import Message
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class SparseLogisticRegressionClassifier(LogisticRegressionClassifier):
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         readable = [message for message in messages if _has_text_features(message)]
         if readable:
             super().process(readable)
         for message in messages:
             if not _has_text_features(message):
-                message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+                message.set(
+                    INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True
+                )
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
         return messages
 
-    def _create_X(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
+    def _create_X(self, messages: list[Message]) -> scipy.sparse.csr_matrix:
         rows = [feature_row(message) for message in messages]
         if any(row is None for row in rows):  # dense sentence features: Rasa's way
             return super()._create_X(messages)
         return scipy.sparse.vstack(rows, format="csr")
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SparseLogisticRegressionClassifier":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SparseLogisticRegressionClassifier:
         component = super().load(config, model_storage, resource, execution_context, **kwargs)
         if hasattr(component.clf, "coef_"):
             component.clf.coef_ = np.asfortranarray(component.clf.coef_)
@@ -83,5 +92,6 @@ def feature_row(message: Message) -> scipy.sparse.csr_matrix | None:
     if not indices:
         return scipy.sparse.csr_matrix((1, 0))
     columns = np.concatenate(indices)
-    return scipy.sparse.csr_matrix((np.concatenate(values), columns, np.array([0, len(columns)])),
-                                   shape=(1, width))
+    return scipy.sparse.csr_matrix(
+        (np.concatenate(values), columns, np.array([0, len(columns)])), shape=(1, width)
+    )

@@ -5,9 +5,10 @@ many word forms, scores lower than English), so one threshold asks too often in 
 language and guesses too often in another. The thresholds are tuned on the held-out data
 with `make tune-fallback` (scripts/tune_fallback.py) and documented in docs/thresholds.md.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.fallback_classifier import (
@@ -25,14 +26,14 @@ class LanguageAwareFallbackClassifier(FallbackClassifier):
     """Predicts `nlu_fallback` below the threshold of the message's language."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             **FallbackClassifier.get_default_config(),
             # {language: {threshold: .., ambiguity_threshold: ..}}; missing ones use the defaults.
             "per_language": {},
         }
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         default = {key: self.component_config[key] for key in (THRESHOLD_KEY, AMBIGUITY_THRESHOLD_KEY)}
         per_language = self.component_config.get("per_language") or {}
         for message in messages:

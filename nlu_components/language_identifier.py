@@ -7,9 +7,10 @@ Training examples are labelled by lingua where it is confident, then the vocabul
 is fit on them. The result is added to the parse data as `language_scores`; the actions
 decide, with the conversation's language, which language to answer in.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -32,13 +33,13 @@ class LanguageIdentifier(GraphComponent):
     """Adds `language_scores` (best first) to every message."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         # lingua confidence a training example needs to label the vocabulary model.
         return {"label_confidence": 0.8}
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         vocabulary: languages.VocabularyModel | None = None,
@@ -51,11 +52,11 @@ class LanguageIdentifier(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "LanguageIdentifier":
+    ) -> LanguageIdentifier:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -66,20 +67,25 @@ class LanguageIdentifier(GraphComponent):
             if detected and detected[0].confidence >= self._config["label_confidence"]:
                 labelled.append((text, detected[0].code))
         fitted = languages.VocabularyModel.fit(labelled)
-        forms = {language: compile_lemmas(counts, tables_for(language)) for language, counts in fitted.counts.items()}
+        forms = {
+            language: compile_lemmas(counts, tables_for(language))
+            for language, counts in fitted.counts.items()
+        }
         self.vocabulary = languages.VocabularyModel(fitted.counts, forms)
-        save_json(self._model_storage, self._resource, VOCABULARY_FILE, {"counts": fitted.counts, "forms": forms})
+        save_json(
+            self._model_storage, self._resource, VOCABULARY_FILE, {"counts": fitted.counts, "forms": forms}
+        )
         return self._resource
 
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "LanguageIdentifier":
+    ) -> LanguageIdentifier:
         saved = load_json(model_storage, resource, VOCABULARY_FILE, {})
         vocabulary = languages.VocabularyModel(saved.get("counts"), saved.get("forms"))
         identifier = cls(config, model_storage, resource, vocabulary)
@@ -88,7 +94,7 @@ class LanguageIdentifier(GraphComponent):
         languages.unsupported_language("warm up the detector for other languages", 0.0)
         return identifier
 
-    def identify(self, text: str) -> List[Dict[str, Any]]:
+    def identify(self, text: str) -> list[dict[str, Any]]:
         scores = languages.identify(text, self.vocabulary)
         return [{"language": s.code, "confidence": s.confidence} for s in scores]
 
@@ -98,7 +104,7 @@ class LanguageIdentifier(GraphComponent):
                 example.set(LANGUAGE_SCORES, self.identify(example.get(TEXT)))
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if isinstance(text, str):

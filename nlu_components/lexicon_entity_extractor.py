@@ -7,12 +7,13 @@ annotated examples per form; this extractor learns the vocabulary itself from th
 data (annotated spans and `synonym` entries) and matches it exactly, by inflected prefix,
 or within a small edit distance, returning the normalised value.
 """
+
 from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -38,16 +39,16 @@ _WORD = re.compile(r"\w+")
 class Lexicon:
     """Folded phrases mapped to (entity, value), with exact, prefix and fuzzy look-up."""
 
-    def __init__(self, phrases: Dict[str, Tuple[str, str]], min_similarity: float, min_prefix: int) -> None:
+    def __init__(self, phrases: dict[str, tuple[str, str]], min_similarity: float, min_prefix: int) -> None:
         self.phrases = phrases
         self.min_similarity = min_similarity
         self.min_prefix = min_prefix
-        self._by_length: Dict[int, List[str]] = {}
+        self._by_length: dict[int, list[str]] = {}
         for phrase in phrases:
             self._by_length.setdefault(len(phrase.split()), []).append(phrase)
         self.lookup = lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self._lookup)
 
-    def _lookup(self, candidate: str) -> Optional[Tuple[str, str]]:
+    def _lookup(self, candidate: str) -> tuple[str, str] | None:
         """The (entity, value) a run of folded words stands for, if any."""
         if candidate in self.phrases:
             return self.phrases[candidate]
@@ -60,7 +61,9 @@ class Lexicon:
             # Only long phrases may lose their last letters ("operator" must not catch
             # "operations"), and a shorter word is no inflection ("hyödyt" of "hyödytön").
             if len(candidate_words) == 1 and len(phrase) >= self.min_prefix and len(candidate) >= len(phrase):
-                if candidate.startswith(phrase[: max(self.min_prefix, len(phrase) - _stem_allowance(phrase))]):
+                if candidate.startswith(
+                    phrase[: max(self.min_prefix, len(phrase) - _stem_allowance(phrase))]
+                ):
                     return self.phrases[phrase]
             if abs(len(phrase) - len(candidate)) > 2 or phrase[0] != candidate[0]:
                 continue
@@ -91,7 +94,7 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Extracts closed-vocabulary entities learned from synonyms and annotated examples."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             # Entities to learn; others in the training data are left to other extractors.
             "entities": ["subject", "target_language", "rating"],
@@ -103,31 +106,29 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
         }
 
     @classmethod
-    def required_components(cls) -> List[type]:
+    def required_components(cls) -> list[type]:
         return [Tokenizer]
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        phrases: Optional[Dict[str, Tuple[str, str]]] = None,
+        phrases: dict[str, tuple[str, str]] | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self.lexicon = Lexicon(
-            phrases or {}, self._config["min_similarity"], self._config["min_prefix"]
-        )
+        self.lexicon = Lexicon(phrases or {}, self._config["min_similarity"], self._config["min_prefix"])
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "LexiconEntityExtractor":
+    ) -> LexiconEntityExtractor:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -136,7 +137,7 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
         # The synonym targets are the normalised values ("bpo", "call_center", "fi"); an
         # annotated span without a synonym counts only when it folds to one of them ("BPO").
         canonical = {fold(value): value for value in synonyms.values()}
-        phrases: Dict[str, Tuple[str, str]] = {}
+        phrases: dict[str, tuple[str, str]] = {}
         for example in training_data.entity_examples:
             for entity in example.get(ENTITIES, []):
                 if entity["entity"] not in wanted:
@@ -162,22 +163,22 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "LexiconEntityExtractor":
+    ) -> LexiconEntityExtractor:
         raw = load_json(model_storage, resource, LEXICON_FILE, {})
         return cls(config, model_storage, resource, {k: tuple(v) for k, v in raw.items()})
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             found = self.add_extractor_name(self.extract(message.get(TEXT) or ""))
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages
 
-    def extract(self, text: str) -> List[Dict[str, Any]]:
+    def extract(self, text: str) -> list[dict[str, Any]]:
         """Entities in a text: longest matching runs of words first, no overlaps."""
         spans = _word_spans(text)
         entities = []
@@ -188,13 +189,15 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
                 match = self.lexicon.lookup(" ".join(word for word, _, _ in window))
                 if match:
                     start, end = window[0][1], window[-1][2]
-                    entities.append({
-                        "entity": match[0],
-                        "value": match[1],
-                        "start": start,
-                        "end": end,
-                        "confidence_entity": 1.0,
-                    })
+                    entities.append(
+                        {
+                            "entity": match[0],
+                            "value": match[1],
+                            "start": start,
+                            "end": end,
+                            "confidence_entity": 1.0,
+                        }
+                    )
                     position += length
                     break
             else:
@@ -202,6 +205,6 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
         return entities
 
 
-def _word_spans(text: str) -> List[Tuple[str, int, int]]:
+def _word_spans(text: str) -> list[tuple[str, int, int]]:
     """Folded words with their character offsets in the original text."""
     return [(fold(m.group()), m.start(), m.end()) for m in _WORD.finditer(text)]

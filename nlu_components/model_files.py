@@ -1,4 +1,5 @@
 """Reading and writing a component's JSON file in the trained model (Rasa's model storage)."""
+
 from __future__ import annotations
 
 from typing import Any

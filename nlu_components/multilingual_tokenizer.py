@@ -10,10 +10,11 @@ compiled into the model for the forms whose lemma the training data has. Lemmas 
 (lower-case, no diacritics) so "výhody", "Vyhody" and "vyhody" share features: users often
 type without diacritics.
 """
+
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Dict, List, Text
+from functools import cache
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -33,7 +34,7 @@ from nlu_components.model_files import load_json, save_json
 LEMMAS_FILE = "lemmas.json"
 
 
-@lru_cache(maxsize=None)
+@cache
 def spacy_tokenizer(language: str):
     """spaCy's blank pipeline for a language: its tokenizer rules, no trained weights."""
     import spacy
@@ -54,7 +55,7 @@ class MultilingualSpacyTokenizer(Tokenizer):
     """Tokenizes with spaCy and lemmatizes in the language each message is written in."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "intent_tokenization_flag": False,
             "intent_split_symbol": "_",
@@ -63,17 +64,17 @@ class MultilingualSpacyTokenizer(Tokenizer):
         }
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         # Rasa imports these names and also looks them up as distributions (to fingerprint
         # training), so only packages whose module and distribution names agree can be listed.
         return ["spacy"]
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage | None = None,
         resource: Resource | None = None,
-        lemmas: Dict[str, Dict[str, str]] | None = None,
+        lemmas: dict[str, dict[str, str]] | None = None,
     ) -> None:
         super().__init__({**self.get_default_config(), **config})
         self._model_storage = model_storage
@@ -83,22 +84,22 @@ class MultilingualSpacyTokenizer(Tokenizer):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "MultilingualSpacyTokenizer":
+    ) -> MultilingualSpacyTokenizer:
         return cls(config, model_storage, resource)
 
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "MultilingualSpacyTokenizer":
+    ) -> MultilingualSpacyTokenizer:
         lemmas = load_json(model_storage, resource, LEMMAS_FILE, {})
         tokenizer = cls(config, model_storage, resource, lemmas)
         # Build every language's tokenizer now (~0.7 s each), not inside the first messages.
@@ -107,20 +108,19 @@ class MultilingualSpacyTokenizer(Tokenizer):
         return tokenizer
 
     def train(self, training_data: TrainingData) -> Resource:
-        vocabulary: Dict[str, set] = {language: set() for language in languages.SUPPORTED_LANGUAGES}
+        vocabulary: dict[str, set] = {language: set() for language in languages.SUPPORTED_LANGUAGES}
         for example in training_data.training_examples:
             language = _message_language(example)
             if language in vocabulary:
                 vocabulary[language].update(words(example.get(TEXT) or ""))
         self.lemmas = {
-            language: compile_lemmas(known, tables_for(language))
-            for language, known in vocabulary.items()
+            language: compile_lemmas(known, tables_for(language)) for language, known in vocabulary.items()
         }
         if self._model_storage is not None and self._resource is not None:
             save_json(self._model_storage, self._resource, LEMMAS_FILE, self.lemmas)
         return self._resource
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
         text = strip_invisible(message.get(attribute) or "")
         language = _message_language(message)
         lemmas = self.lemmas.get(language, {})

@@ -6,9 +6,10 @@ feedback buttons send it), so a message classified as `feedback` without a ratin
 something else. The guard drops such an intent from the top of the ranking, so the next
 one (or the fallback, when it is unsure) answers instead.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -23,23 +24,23 @@ class RequiredEntityGuard(GraphComponent):
     """Demotes an intent whose required entity the message lacks."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"requires": {"set_language": "target_language", "feedback": "rating"}}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        self.requires: Dict[str, str] = {**self.get_default_config(), **config}["requires"]
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.requires: dict[str, str] = {**self.get_default_config(), **config}["requires"]
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "RequiredEntityGuard":
+    ) -> RequiredEntityGuard:
         return cls(config)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if not isinstance(text, str) or text.startswith("/"):

@@ -1,14 +1,16 @@
 """Turns messages the assistant cannot read into `nlu_fallback`.
 
-Three kinds: messages with no words at all (emoji, digits, punctuation), messages that share no word with the training data ("xqzv blorf wug"), where a
+Three kinds: messages with no words at all (emoji, digits, punctuation), messages that
+share no word with the training data ("xqzv blorf wug"), where a
 linear classifier would still hand the largest share of probability to some intent, and
 messages in a language the assistant does not speak. Both should get a clarification,
 not a guess, so their intent becomes `nlu_fallback` with no other candidates (the
 clarifying action then offers no "did you mean" buttons).
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -33,14 +35,14 @@ class UnreadableMessageFallback(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "UnreadableMessageFallback":
+    ) -> UnreadableMessageFallback:
         return cls()
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if not isinstance(text, str):

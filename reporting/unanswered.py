@@ -12,6 +12,7 @@ messages grouped by language and aspect) to the output folder.
 
     python -m reporting.unanswered [--db-url URL] [--out DIR] [--low-confidence 0.5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,9 +21,9 @@ import html
 import json
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from faq.protocol import FALLBACK_INTENT, LANGUAGE_SCORES, OUT_OF_SCOPE_INTENT, aspect_of
 from faq.topic import on_topic
@@ -30,8 +31,13 @@ from settings import settings
 
 # not_covered: on the topic, but no knowledge entry answers it (what to add next).
 KINDS = ("fallback", "not_covered", "out_of_scope", "low_confidence", "not_helpful")
-KIND_COLOURS = {"fallback": "#c0392b", "not_covered": "#2c7fb8", "out_of_scope": "#7f8c8d",
-                "low_confidence": "#e67e22", "not_helpful": "#8e44ad"}
+KIND_COLOURS = {
+    "fallback": "#c0392b",
+    "not_covered": "#2c7fb8",
+    "out_of_scope": "#7f8c8d",
+    "low_confidence": "#e67e22",
+    "not_helpful": "#8e44ad",
+}
 PROGRESS_EVERY = 20_000
 
 
@@ -43,7 +49,7 @@ class Item:
     conversation: str
     timestamp: float
     text: str
-    confidence: Optional[float]
+    confidence: float | None
 
 
 @dataclass
@@ -59,7 +65,7 @@ def default_db_url() -> str:
     return current.tracker_db_url or f"sqlite:///{current.path(current.tracker_db)}"
 
 
-def stream_events(db_url: str, batch: int = 5_000) -> Tuple[int, Iterator[Tuple[str, str, float, dict]]]:
+def stream_events(db_url: str, batch: int = 5_000) -> tuple[int, Iterator[tuple[str, str, float, dict]]]:
     """(number of events, iterator of (conversation, type, timestamp, data)) in id order."""
     import sqlalchemy as sa
 
@@ -67,13 +73,15 @@ def stream_events(db_url: str, batch: int = 5_000) -> Tuple[int, Iterator[Tuple[
     with engine.connect() as connection:
         total = connection.execute(sa.text("SELECT COUNT(*) FROM events")).scalar() or 0
 
-    def rows() -> Iterator[Tuple[str, str, float, dict]]:
+    def rows() -> Iterator[tuple[str, str, float, dict]]:
         last_id = -1
         with engine.connect() as connection:
             while True:
                 page = connection.execute(
-                    sa.text("SELECT id, sender_id, type_name, timestamp, data FROM events "
-                            "WHERE id > :last ORDER BY id LIMIT :batch"),
+                    sa.text(
+                        "SELECT id, sender_id, type_name, timestamp, data FROM events "
+                        "WHERE id > :last ORDER BY id LIMIT :batch"
+                    ),
                     {"last": last_id, "batch": batch},
                 ).fetchall()
                 if not page:
@@ -89,11 +97,12 @@ def stream_events(db_url: str, batch: int = 5_000) -> Tuple[int, Iterator[Tuple[
     return total, rows()
 
 
-def collect(events: Iterable[Tuple[str, str, float, dict]], low_confidence: float,
-            total: int = 0, progress=None) -> List[Item]:
+def collect(
+    events: Iterable[tuple[str, str, float, dict]], low_confidence: float, total: int = 0, progress=None
+) -> list[Item]:
     """The report's items, from events in order."""
-    conversations: Dict[str, _Conversation] = defaultdict(_Conversation)
-    items: List[Item] = []
+    conversations: dict[str, _Conversation] = defaultdict(_Conversation)
+    items: list[Item] = []
     for count, (sender, kind, timestamp, data) in enumerate(events, start=1):
         if progress and count % PROGRESS_EVERY == 0:
             progress(count, total)
@@ -113,7 +122,7 @@ def collect(events: Iterable[Tuple[str, str, float, dict]], low_confidence: floa
             elif intent == OUT_OF_SCOPE_INTENT:
                 kind_of_turn = "not_covered" if on_topic({**parse, "text": text}) else "out_of_scope"
                 items.append(Item(kind_of_turn, language, state.aspect, sender, timestamp, text, confidence))
-            elif isinstance(confidence, (int, float)) and confidence < low_confidence:
+            elif isinstance(confidence, int | float) and confidence < low_confidence:
                 aspect = aspect_of(intent) or state.aspect
                 items.append(Item("low_confidence", language, aspect, sender, timestamp, text, confidence))
         elif kind == "slot":
@@ -123,17 +132,27 @@ def collect(events: Iterable[Tuple[str, str, float, dict]], low_confidence: floa
             elif name == "aspect" and isinstance(value, str):
                 state.aspect = value
             elif name == "feedback" and isinstance(value, dict) and value.get("rating") == "not_helpful":
-                items.append(Item("not_helpful", str(value.get("language") or state.language),
-                                  str(value.get("aspect") or state.aspect), sender,
-                                  state.last_timestamp or timestamp, state.last_question, None))
+                items.append(
+                    Item(
+                        "not_helpful",
+                        str(value.get("language") or state.language),
+                        str(value.get("aspect") or state.aspect),
+                        sender,
+                        state.last_timestamp or timestamp,
+                        state.last_question,
+                        None,
+                    )
+                )
     if progress and total:
         progress(total, total)
     return items
 
 
-def write_csv(items: List[Item], path: Path) -> None:
+def write_csv(items: list[Item], path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(asdict(items[0]).keys()) if items else list(Item.__annotations__))
+        writer = csv.DictWriter(
+            handle, fieldnames=list(asdict(items[0]).keys()) if items else list(Item.__annotations__)
+        )
         writer.writeheader()
         for item in items:
             writer.writerow({key: spreadsheet_safe(value) for key, value in asdict(item).items()})
@@ -150,13 +169,15 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-def _bar_chart(title: str, counts: Dict[str, Counter]) -> str:
+def _bar_chart(title: str, counts: dict[str, Counter]) -> str:
     """A stacked horizontal bar chart as inline SVG: one bar per group, one colour per kind."""
     groups = sorted(counts, key=lambda g: -sum(counts[g].values()))
     largest = max((sum(c.values()) for c in counts.values()), default=1) or 1
     row, label_width, width = 26, 150, 560
-    parts = [f'<svg role="img" aria-label="{html.escape(title)}" width="{label_width + width + 60}" '
-             f'height="{row * len(groups) + 10}" xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg role="img" aria-label="{html.escape(title)}" width="{label_width + width + 60}" '
+        f'height="{row * len(groups) + 10}" xmlns="http://www.w3.org/2000/svg">'
+    ]
     for index, group in enumerate(groups):
         y = index * row + 5
         parts.append(f'<text x="0" y="{y + 16}" font-size="13">{html.escape(group)}</text>')
@@ -165,18 +186,22 @@ def _bar_chart(title: str, counts: Dict[str, Counter]) -> str:
             value = counts[group][kind]
             if value:
                 length = value / largest * width
-                parts.append(f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="20" fill="{KIND_COLOURS[kind]}">'
-                             f'<title>{kind}: {value}</title></rect>')
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="20" fill="{KIND_COLOURS[kind]}">'
+                    f"<title>{kind}: {value}</title></rect>"
+                )
                 x += length
-        parts.append(f'<text x="{x + 6:.1f}" y="{y + 16}" font-size="12">{sum(counts[group].values())}</text>')
+        parts.append(
+            f'<text x="{x + 6:.1f}" y="{y + 16}" font-size="12">{sum(counts[group].values())}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def write_html(items: List[Item], path: Path, db_url: str, events: int) -> None:
-    by_language: Dict[str, Counter] = defaultdict(Counter)
-    by_aspect: Dict[str, Counter] = defaultdict(Counter)
-    grouped: Dict[Tuple[str, str], List[Item]] = defaultdict(list)
+def write_html(items: list[Item], path: Path, db_url: str, events: int) -> None:
+    by_language: dict[str, Counter] = defaultdict(Counter)
+    by_aspect: dict[str, Counter] = defaultdict(Counter)
+    grouped: dict[tuple[str, str], list[Item]] = defaultdict(list)
     for item in items:
         by_language[item.language][item.kind] += 1
         by_aspect[item.aspect][item.kind] += 1
@@ -191,8 +216,10 @@ def write_html(items: List[Item], path: Path, db_url: str, events: int) -> None:
             for i in group[:200]
         )
         more = f"<p>… and {len(group) - 200} more in the CSV.</p>" if len(group) > 200 else ""
-        sections.append(f"<h3>{html.escape(language)} · {html.escape(aspect)} ({len(group)})</h3>"
-                        f"<table><tr><th>kind</th><th>what the user wrote</th><th>confidence</th></tr>{rows}</table>{more}")
+        sections.append(
+            f"<h3>{html.escape(language)} · {html.escape(aspect)} ({len(group)})</h3>"
+            f"<table><tr><th>kind</th><th>what the user wrote</th><th>confidence</th></tr>{rows}</table>{more}"
+        )
     page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Unanswered questions report</title>
 <style>body{{font:15px/1.4 system-ui,sans-serif;max-width:1000px;margin:24px auto;padding:0 12px;color:#1b1f24}}
@@ -220,7 +247,7 @@ def _redact(db_url: str) -> str:
     return f"{scheme}://{authority}{slash}{path}"
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db-url", default=default_db_url())
     parser.add_argument("--out", default="results/report")
@@ -243,8 +270,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     write_csv(items, out / "unanswered.csv")
     write_html(items, out / "index.html", args.db_url, total)
     counts = Counter(item.kind for item in items)
-    print(f"{len(items)} turns to look at ({', '.join(f'{counts[k]} {k}' for k in KINDS)}): "
-          f"{out / 'index.html'}, {out / 'unanswered.csv'}")
+    print(
+        f"{len(items)} turns to look at ({', '.join(f'{counts[k]} {k}' for k in KINDS)}): "
+        f"{out / 'index.html'}, {out / 'unanswered.csv'}"
+    )
     return 0
 
 

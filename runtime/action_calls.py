@@ -12,10 +12,11 @@ Both were found by profiling the server under load (README "Performance"):
    connections, closed after 2 s idle: less than the action server's own 5 s keep-alive,
    so the client never reuses a connection the server is closing.
 """
+
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, Optional
+from typing import Any
 
 import aiohttp
 from jsonschema import ValidationError
@@ -27,24 +28,28 @@ CLIENT_KEEPALIVE_SECONDS = 2.0
 class ActionReplyValidator:
     """Rasa's action reply schema, checked event by event against its own type's branch."""
 
-    def __init__(self, schema: Dict[str, Any]) -> None:
+    def __init__(self, schema: dict[str, Any]) -> None:
         validator_class = validator_for(schema)
         self._full = validator_class(schema)
-        self._outer: Optional[Any] = None
-        self._per_event_type: Dict[str, Any] = {}
+        self._outer: Any | None = None
+        self._per_event_type: dict[str, Any] = {}
         try:
             events = schema["properties"]["events"]
             items = events["items"]
-            branches: Dict[str, list] = {}
+            branches: dict[str, list] = {}
             for branch in items["oneOf"]:
                 branches.setdefault(branch["properties"]["event"]["const"], []).append(branch)
         except (KeyError, TypeError):
             return  # a schema of another shape: only the full validation runs
         item_without_branches = {key: value for key, value in items.items() if key != "oneOf"}
-        self._per_event_type = {event_type: validator_class({**item_without_branches, "oneOf": type_branches})
-                                for event_type, type_branches in branches.items()}
+        self._per_event_type = {
+            event_type: validator_class({**item_without_branches, "oneOf": type_branches})
+            for event_type, type_branches in branches.items()
+        }
         events_without_items = {key: value for key, value in events.items() if key != "items"}
-        self._outer = validator_class({**schema, "properties": {**schema["properties"], "events": events_without_items}})
+        self._outer = validator_class(
+            {**schema, "properties": {**schema["properties"], "events": events_without_items}}
+        )
 
     def validate(self, reply: Any) -> None:
         """Raises jsonschema's ValidationError, as Rasa's validation does, for an invalid reply."""
@@ -65,9 +70,9 @@ def validate_action_replies_by_event_type() -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.constants import DOCS_BASE_URL
 
-    validators: Dict[type, ActionReplyValidator] = {}
+    validators: dict[type, ActionReplyValidator] = {}
 
-    def validate(self: RemoteAction, result: Dict[str, Any]) -> bool:
+    def validate(self: RemoteAction, result: dict[str, Any]) -> bool:
         validator = validators.get(type(self))
         if validator is None:
             validator = validators[type(self)] = ActionReplyValidator(self.action_response_format_spec())
@@ -102,13 +107,17 @@ def keep_endpoint_connections() -> None:
     from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
     def session(self: EndpointConfig) -> _BorrowedSession:
-        shared: Optional[aiohttp.ClientSession] = self.__dict__.get("_shared_session")
+        shared: aiohttp.ClientSession | None = self.__dict__.get("_shared_session")
         loop = asyncio.get_running_loop()
         if shared is None or shared.closed or self.__dict__.get("_shared_session_loop") is not loop:
-            auth = (aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
-                    if self.basic_auth else None)
+            auth = (
+                aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+                if self.basic_auth
+                else None
+            )
             shared = aiohttp.ClientSession(
-                headers=self.headers, auth=auth,
+                headers=self.headers,
+                auth=auth,
                 timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
                 connector=aiohttp.TCPConnector(keepalive_timeout=CLIENT_KEEPALIVE_SECONDS),
             )

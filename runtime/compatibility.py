@@ -7,10 +7,11 @@ written and tested against, and nothing guarantees them on another. On any other
 none is applied: the assistant runs on stock Rasa behaviour, and one warning says which
 optimisations are off.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Callable, Dict, List, Optional
+from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
 
@@ -23,12 +24,12 @@ def installed_rasa_version() -> str:
     return __version__
 
 
-def optimisations_apply(version: Optional[str] = None) -> bool:
+def optimisations_apply(version: str | None = None) -> bool:
     """Whether the installed (or given) Rasa is the release the optimisations were written for."""
     return (version or installed_rasa_version()) == WRITTEN_FOR_RASA
 
 
-def apply(optimisations: Dict[str, Callable[[], None]], version: Optional[str] = None) -> List[str]:
+def apply(optimisations: dict[str, Callable[[], None]], version: str | None = None) -> list[str]:
     """Applies each named optimisation when the Rasa version matches; returns those applied.
 
     On another version nothing is applied and one warning names what is off.
@@ -37,7 +38,10 @@ def apply(optimisations: Dict[str, Callable[[], None]], version: Optional[str] =
     if not optimisations_apply(version):
         logger.warning(
             "Rasa %s is installed; runtime/ was written for Rasa %s, so these optimisations are off "
-            "and stock Rasa behaviour is used: %s.", version, WRITTEN_FOR_RASA, ", ".join(optimisations),
+            "and stock Rasa behaviour is used: %s.",
+            version,
+            WRITTEN_FOR_RASA,
+            ", ".join(optimisations),
         )
         return []
     for install in optimisations.values():

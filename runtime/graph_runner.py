@@ -6,9 +6,10 @@ graph whose nodes run one after another anyway. `SequentialGraphRunner` computes
 target set's dependency order once and calls the same nodes with the same inputs in that
 order; the outputs are the same, and errors reach Rasa as they do from dask.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
@@ -17,12 +18,11 @@ from rasa.engine.runner.dask import DaskGraphRunner
 class SequentialGraphRunner(DaskGraphRunner):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._orders: Dict[Tuple[Text, ...], List[Tuple[Text, List[Text]]]] = {}
+        self._orders: dict[tuple[str, ...], list[tuple[str, list[str]]]] = {}
 
-    def run(self, inputs: Optional[Dict[Text, Any]] = None,
-            targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
+    def run(self, inputs: dict[str, Any] | None = None, targets: list[str] | None = None) -> dict[str, Any]:
         run_targets = targets if targets else self._graph_schema.target_names
-        results: Dict[Text, Any] = {}
+        results: dict[str, Any] = {}
         for input_name, input_value in (inputs or {}).items():
             if isinstance(input_value, str) and input_value in self._graph_schema.nodes:
                 raise GraphRunError(
@@ -39,14 +39,14 @@ class SequentialGraphRunner(DaskGraphRunner):
         # Like dask's result: each node's output is (node name, value); Rasa wants name -> value.
         return dict(results[target] for target in run_targets)
 
-    def _order(self, targets: Tuple[Text, ...]) -> List[Tuple[Text, List[Text]]]:
+    def _order(self, targets: tuple[str, ...]) -> list[tuple[str, list[str]]]:
         """The nodes the targets depend on, each after its dependencies, with their inputs."""
         order = self._orders.get(targets)
         if order is None:
             order, done = [], set()
             nodes = self._graph_schema.nodes
 
-            def visit(name: Text) -> None:
+            def visit(name: str) -> None:
                 if name in done or name not in nodes:  # not a node: an input placeholder
                     return
                 done.add(name)

@@ -11,6 +11,7 @@ that profiling found in Rasa itself removed (see README "Performance").
 Everything else is Rasa unchanged; `rasa <arguments>` works the same, only slower. On a Rasa
 release other than the one these were written for, none is applied (runtime/compatibility.py).
 """
+
 from __future__ import annotations
 
 import sys

@@ -20,12 +20,13 @@ processes share PostgreSQL with Rasa's own store instead (deploy/endpoints.scale
 so this class refuses any dialect but SQLite. On a Rasa release other than the one it was
 written for (runtime/compatibility.py) it behaves exactly as Rasa's `SQLTrackerStore`.
 """
+
 from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from functools import lru_cache
-from typing import Any, Dict, List, Optional, Text
+from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -44,8 +45,13 @@ _ROW_OVERHEAD_BYTES = 500
 
 
 class CachedSQLiteTrackerStore(SQLTrackerStore):
-    def __init__(self, dialect: Text = "sqlite", db: Text = "rasa.db",
-                 cache_megabytes: float = DEFAULT_CACHE_MEGABYTES, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        dialect: str = "sqlite",
+        db: str = "rasa.db",
+        cache_megabytes: float = DEFAULT_CACHE_MEGABYTES,
+        **kwargs: Any,
+    ) -> None:
         if dialect != "sqlite":
             raise ValueError(
                 f"{type(self).__name__} serves one process on SQLite; for '{dialect}' use "
@@ -59,8 +65,9 @@ class CachedSQLiteTrackerStore(SQLTrackerStore):
         # Rasa's engine opens a connection per operation (NullPool). Rasa runs the store's
         # queries on its event loop thread, so one connection, kept open, serves them all.
         self.engine.dispose()
-        self.engine = sa.create_engine(self.engine.url, poolclass=sa.pool.StaticPool,
-                                       connect_args={"check_same_thread": False})
+        self.engine = sa.create_engine(
+            self.engine.url, poolclass=sa.pool.StaticPool, connect_args={"check_same_thread": False}
+        )
         with self.engine.begin() as connection:
             connection.exec_driver_sql("PRAGMA journal_mode=WAL")
             # With the write-ahead log, NORMAL keeps every committed event across a crash
@@ -69,12 +76,12 @@ class CachedSQLiteTrackerStore(SQLTrackerStore):
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._insert = self.SQLEvent.__table__.insert()
         # sender_id -> the rows of its current session, as written to the events table.
-        self._sessions: "OrderedDict[Text, List[Dict[Text, Any]]]" = OrderedDict()
+        self._sessions: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
         self._cache_budget = int(float(cache_megabytes) * 1e6)
-        self._sizes: Dict[Text, int] = {}
+        self._sizes: dict[str, int] = {}
         self._cached_bytes = 0
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         if not self.optimised:
             return await super().retrieve(sender_id)
         rows = self._sessions.get(sender_id)
@@ -86,8 +93,9 @@ class CachedSQLiteTrackerStore(SQLTrackerStore):
         self._sessions.move_to_end(sender_id)
         if not rows:
             return None
-        return DialogueStateTracker.from_events(sender_id, [_event(row) for row in rows], self.domain.slots,
-                                                self.max_event_history)
+        return DialogueStateTracker.from_events(
+            sender_id, [_event(row) for row in rows], self.domain.slots, self.max_event_history
+        )
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if not self.optimised:
@@ -96,18 +104,21 @@ class CachedSQLiteTrackerStore(SQLTrackerStore):
         rows = self._sessions.get(tracker.sender_id)
         if rows is None:  # not read through this store lately: count as Rasa does
             with self.session_scope() as session:
-                already_stored = self._event_query(session, tracker.sender_id,
-                                                   fetch_events_from_all_sessions=False).count()
+                already_stored = self._event_query(
+                    session, tracker.sender_id, fetch_events_from_all_sessions=False
+                ).count()
         else:
             already_stored = len(rows)
         new_rows = [_row_data(event) for event in list(tracker.events)[already_stored:]]
         if new_rows:
             with self.engine.begin() as connection:
-                connection.execute(self._insert, [{"sender_id": tracker.sender_id, **row} for row in new_rows])
+                connection.execute(
+                    self._insert, [{"sender_id": tracker.sender_id, **row} for row in new_rows]
+                )
         if rows is not None:
             self._remember(tracker.sender_id, _current_session(rows + new_rows))
 
-    def _remember(self, sender_id: Text, rows: List[Dict[Text, Any]]) -> None:
+    def _remember(self, sender_id: str, rows: list[dict[str, Any]]) -> None:
         self._forget(sender_id)
         self._sessions[sender_id] = rows
         self._sizes[sender_id] = _size(rows)
@@ -115,16 +126,16 @@ class CachedSQLiteTrackerStore(SQLTrackerStore):
         while self._cached_bytes > self._cache_budget and len(self._sessions) > 1:
             self._forget(next(iter(self._sessions)))
 
-    def _forget(self, sender_id: Text) -> None:
+    def _forget(self, sender_id: str) -> None:
         if self._sessions.pop(sender_id, None) is not None:
             self._cached_bytes -= self._sizes.pop(sender_id)
 
 
-def _size(rows: List[Dict[Text, Any]]) -> int:
+def _size(rows: list[dict[str, Any]]) -> int:
     return sum(len(row["data"]) + _ROW_OVERHEAD_BYTES for row in rows)
 
 
-def _row_data(event: Event) -> Dict[Text, Any]:
+def _row_data(event: Event) -> dict[str, Any]:
     """The columns Rasa's SQL store writes for an event (all but `sender_id`)."""
     data = event.as_dict()
     return {
@@ -136,7 +147,7 @@ def _row_data(event: Event) -> Dict[Text, Any]:
     }
 
 
-def _current_session(rows: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+def _current_session(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows from the last `session_started` on: what a read from the database returns."""
     for index in range(len(rows) - 1, -1, -1):
         if rows[index]["type_name"] == SessionStarted.type_name:
@@ -144,12 +155,12 @@ def _current_session(rows: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
     return rows
 
 
-@lru_cache(maxsize=None)
-def _event_class(type_name: Text) -> type:
+@cache
+def _event_class(type_name: str) -> type:
     # Rasa's Event.resolve_by_type walks every Event subclass on each call, which was most
     # of the cost of reading a conversation; the answer never changes within a process.
     return Event.resolve_by_type(type_name)
 
 
-def _event(row: Dict[Text, Any]) -> Event:
+def _event(row: dict[str, Any]) -> Event:
     return _event_class(row["type_name"])._from_parameters(json.loads(row["data"]))

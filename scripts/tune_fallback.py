@@ -17,13 +17,14 @@ So a message is answered when its answer is right more often than about one time
 Prints the best pair per language and the utility of the current config, as YAML to paste
 into config.yml, and the table for docs/thresholds.md.
 """
+
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import List, Sequence, Tuple
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
@@ -38,8 +39,10 @@ TOLERANCE = 0.01
 
 # What a user gets: a wrong answer costs more than a "did you mean" that offers the right
 # aspect (one more click); `--objective accuracy` scores only right answers and declines.
-WEIGHTS = {"user": {"wrong": -0.5, "offered": 0.3, "answered_oos": -1.0},
-           "accuracy": {"wrong": 0.0, "offered": 0.0, "answered_oos": 0.0}}
+WEIGHTS = {
+    "user": {"wrong": -0.5, "offered": 0.3, "answered_oos": -1.0},
+    "accuracy": {"wrong": 0.0, "offered": 0.0, "answered_oos": 0.0},
+}
 weights = WEIGHTS["user"]
 
 
@@ -47,7 +50,11 @@ def utility(gold: Sequence[str], ranking: list, threshold: float, ambiguity: flo
     """What a user gets; `gold` lists the acceptable intents (["out_of_scope"]: none)."""
     top = ranking[0] if ranking else {"name": "nlu_fallback", "confidence": 0.0}
     second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
-    falls_back = top["name"] == "nlu_fallback" or top["confidence"] < threshold or top["confidence"] - second < ambiguity
+    falls_back = (
+        top["name"] == "nlu_fallback"
+        or top["confidence"] < threshold
+        or top["confidence"] - second < ambiguity
+    )
     if "out_of_scope" in gold:
         return 1.0 if falls_back or top["name"] == "out_of_scope" else weights["answered_oos"]
     if falls_back:
@@ -56,7 +63,7 @@ def utility(gold: Sequence[str], ranking: list, threshold: float, ambiguity: flo
     return 1.0 if top["name"] in gold else weights["wrong"]
 
 
-def labelled_questions(cases: Path, language: str) -> List[Tuple[str, List[str]]]:
+def labelled_questions(cases: Path, language: str) -> list[tuple[str, list[str]]]:
     """(text, acceptable intents) per question of a language."""
     if cases.name == "nlu_heldout":
         from rasa.shared.nlu.training_data.loading import load_data
@@ -102,7 +109,8 @@ def main() -> int:
             rankings.append((gold, ranking))
         scores = {
             (t, a): sum(utility(gold, ranking, t, a) for gold, ranking in rankings) / len(rankings)
-            for t in THRESHOLDS for a in AMBIGUITIES
+            for t in THRESHOLDS
+            for a in AMBIGUITIES
         }
         # The held-out set is small: pairs within TOLERANCE of the best are ties, and a tie goes
         # to the lowest thresholds, since asking less often is the better default.
@@ -112,10 +120,16 @@ def main() -> int:
             key=lambda item: item[0],
         )
         best_config[language] = {"threshold": threshold, "ambiguity_threshold": ambiguity}
-        print(f"{language} | {len(rankings)} | {threshold} | {ambiguity} | {value:.3f} | {scores[(0.25, 0.02)]:.3f}")
+        print(
+            f"{language} | {len(rankings)} | {threshold} | {ambiguity} | {value:.3f} | "
+            f"{scores[(0.25, 0.02)]:.3f}"
+        )
     print("\nper_language:")
     for language, values in best_config.items():
-        print(f"  {language}: {{threshold: {values['threshold']}, ambiguity_threshold: {values['ambiguity_threshold']}}}")
+        print(
+            f"  {language}: {{threshold: {values['threshold']}, "
+            f"ambiguity_threshold: {values['ambiguity_threshold']}}}"
+        )
     return 0
 
 

@@ -6,13 +6,14 @@ var/tracker.db); the environment overrides them, and `.env` in the project folde
 `python -m settings` turns the same values into what the processes that are not Python
 read: shell exports for scripts/run.sh, and Rasa's endpoints file (see `endpoints_yaml`).
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Mapping, Optional, Tuple
 
 PROJECT = Path(__file__).resolve().parent.parent
 ENV_FILE = PROJECT / ".env"
@@ -22,7 +23,7 @@ class SettingsError(ValueError):
     """A setting has a value the assistant cannot use; the message names the variable."""
 
 
-def _read_env_file(path: Path) -> Dict[str, str]:
+def _read_env_file(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
     from dotenv import dotenv_values
@@ -64,7 +65,7 @@ class Settings:
     widget_host: str = "127.0.0.1"
     widget_port: int = 8080
     # Origins allowed to open the widget's socket.io connection; default: the widget page.
-    widget_origins: Tuple[str, ...] = ()
+    widget_origins: tuple[str, ...] = ()
     rasa_api_token: str = ""
     rasa_model: str = ""
     reply_budget_seconds: float = 8.0
@@ -74,7 +75,9 @@ class Settings:
     slack: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_environment(cls, environ: Optional[Mapping[str, str]] = None, env_file: Path = ENV_FILE) -> "Settings":
+    def from_environment(
+        cls, environ: Mapping[str, str] | None = None, env_file: Path = ENV_FILE
+    ) -> Settings:
         """Reads the settings: the environment first, then `.env`, then the defaults.
 
         Raises:
@@ -90,7 +93,8 @@ class Settings:
         widget_host = get("WIDGET_HOST", defaults.widget_host)
         widget_port = _port("WIDGET_PORT", get("WIDGET_PORT", str(defaults.widget_port)))
         origins = tuple(o.strip() for o in get("WIDGET_ORIGINS", "").split(",") if o.strip()) or (
-            f"http://{widget_host}:{widget_port}", f"http://localhost:{widget_port}",
+            f"http://{widget_host}:{widget_port}",
+            f"http://localhost:{widget_port}",
         )
         scale = get("SCALE", "")
         if scale not in ("", "postgres"):
@@ -125,7 +129,7 @@ class Settings:
         """A configured path; relative ones are relative to the project folder."""
         return Path(value) if Path(value).is_absolute() else PROJECT / value
 
-    def exports(self) -> Dict[str, str]:
+    def exports(self) -> dict[str, str]:
         """The settings as environment variables, for processes started from the shell."""
         return {
             "RASA_HOST": self.rasa_host,
@@ -162,7 +166,8 @@ class Settings:
             "action_endpoint:\n"
             f"  url: {self.action_url}\n"
             "\n"
-            "# Rasa's SQL store on SQLite, with open conversations kept in memory (runtime/tracker_store.py).\n"
+            "# Rasa's SQL store on SQLite, with open conversations kept in memory\n"
+            "# (runtime/tracker_store.py).\n"
             "tracker_store:\n"
             "  type: runtime.tracker_store.CachedSQLiteTrackerStore\n"
             "  dialect: sqlite\n"

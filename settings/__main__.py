@@ -1,9 +1,10 @@
 """`python -m settings shell|endpoints|check`: the settings for processes that are not Python.
 
-    shell               prints `export NAME='value'` lines for scripts/run.sh (`eval` them)
-    endpoints [--out F] writes Rasa's endpoints file for the current settings
-    check               validates the settings and says which variable is wrong
+shell               prints `export NAME='value'` lines for scripts/run.sh (`eval` them)
+endpoints [--out F] writes Rasa's endpoints file for the current settings
+check               validates the settings and says which variable is wrong
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,9 +1,10 @@
 """Shared fixtures: a small knowledge base, trackers and a dispatcher."""
+
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
@@ -19,13 +20,13 @@ PROJECT = Path(__file__).resolve().parent.parent
 from tests.live_stack import cluster, fake_slack, nlu_agent, parse, stack, trained_model  # noqa: E402,F401
 
 
-def _texts(prefix: str) -> Dict[str, str]:
+def _texts(prefix: str) -> dict[str, str]:
     return {lang: f"{prefix} [{lang}]" for lang in SUPPORTED_LANGUAGES}
 
 
-def small_knowledge_document() -> Dict[str, Any]:
+def small_knowledge_document() -> dict[str, Any]:
     """A complete but tiny knowledge document: every required aspect, placeholder texts."""
-    aspects: Dict[str, Any] = {}
+    aspects: dict[str, Any] = {}
     for scope, ids in REQUIRED_ASPECTS.items():
         subjects = ("bpo", "call_center") if scope == "per_subject" else ("both",)
         for aspect_id in ids:
@@ -50,7 +51,10 @@ def small_knowledge_document() -> Dict[str, Any]:
                 "answer": _texts(f"{pair.focus} answer"),
             }
     aspects["skills"]["related"] = ["pay"]
-    aspects["location"]["disagreement"] = {"sources": ["article_en", "article_sk"], "note": _texts("they disagree")}
+    aspects["location"]["disagreement"] = {
+        "sources": ["article_en", "article_sk"],
+        "note": _texts("they disagree"),
+    }
     return {
         "sources": {
             "article_en": {"file": "004.txt", "language": "en", "title": "English article"},
@@ -61,7 +65,7 @@ def small_knowledge_document() -> Dict[str, Any]:
     }
 
 
-def small_phrases_document() -> Dict[str, Any]:
+def small_phrases_document() -> dict[str, Any]:
     return {"phrases": {phrase_id: _texts(phrase_id) for phrase_id in REQUIRED_PHRASES}}
 
 
@@ -96,15 +100,15 @@ def dispatcher() -> CollectingDispatcher:
 
 
 def make_tracker(
-    intent: Optional[str] = None,
+    intent: str | None = None,
     text: str = "",
-    entities: Optional[List[Dict[str, Any]]] = None,
-    slots: Optional[Dict[str, Any]] = None,
-    language_scores: Optional[List[Dict[str, Any]]] = None,
+    entities: list[dict[str, Any]] | None = None,
+    slots: dict[str, Any] | None = None,
+    language_scores: list[dict[str, Any]] | None = None,
     confidence: float = 0.9,
 ) -> Tracker:
     """A tracker whose latest message is the given parse result."""
-    latest: Dict[str, Any] = {
+    latest: dict[str, Any] = {
         "text": text,
         "intent": {"name": intent, "confidence": confidence} if intent else {},
         "entities": entities or [],
@@ -125,7 +129,7 @@ def make_tracker(
     )
 
 
-def scores(language: str, confidence: float = 0.99) -> List[Dict[str, Any]]:
+def scores(language: str, confidence: float = 0.99) -> list[dict[str, Any]]:
     """A detection result that is sure of one language."""
     rest = [code for code in SUPPORTED_LANGUAGES if code != language]
     return [{"language": language, "confidence": confidence}] + [
@@ -133,7 +137,7 @@ def scores(language: str, confidence: float = 0.99) -> List[Dict[str, Any]]:
     ]
 
 
-def subject(value: str) -> Dict[str, Any]:
+def subject(value: str) -> dict[str, Any]:
     return {"entity": "subject", "value": value}
 
 
@@ -141,6 +145,7 @@ def subject(value: str) -> Dict[str, Any]:
 # A test skips only when a program or folder it needs is missing. In CI (CI set) that is a
 # failure, since CI installs everything (scripts/install_system_packages.sh); elsewhere the
 # run ends with one line naming what was skipped and why.
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
@@ -155,5 +160,7 @@ def pytest_runtest_makereport(item, call):
 def pytest_terminal_summary(terminalreporter):
     skipped = terminalreporter.stats.get("skipped", [])
     if skipped:
-        reasons = sorted({(r.longrepr[2] if isinstance(r.longrepr, tuple) else str(r.longrepr)) for r in skipped})
+        reasons = sorted(
+            {(r.longrepr[2] if isinstance(r.longrepr, tuple) else str(r.longrepr)) for r in skipped}
+        )
         terminalreporter.write_line(f"SKIPPED {len(skipped)} test(s): " + "; ".join(reasons), yellow=True)

@@ -1,6 +1,7 @@
 """Live servers for the integration, scale and reliability tests: the trained model's NLU
 agent, a stack started like `make run` (scripts/run.sh) on free loopback ports, and a fake
 Slack Web API. The fixtures are registered in tests/conftest.py."""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,8 +11,8 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -107,8 +108,9 @@ def fake_slack() -> Iterator[FakeSlackApi]:
 class Stack:
     """Rasa and the action server started with scripts/run.sh, as `make run` does."""
 
-    def __init__(self, tmp: Path, model: Path, slack_api_url: str = "", token: str = STACK_TOKEN,
-                 **env: str) -> None:
+    def __init__(
+        self, tmp: Path, model: Path, slack_api_url: str = "", token: str = STACK_TOKEN, **env: str
+    ) -> None:
         self.rasa_port = _free_port()
         self.action_port = _free_port()
         self.widget_port = _free_port()
@@ -136,15 +138,22 @@ class Stack:
         }
         self.env.update(env)
         if slack_api_url:
-            self.env.update(SLACK_BOT_TOKEN="xoxb-test-token", SLACK_SIGNING_SECRET=SLACK_SIGNING_SECRET,
-                            SLACK_API_URL=slack_api_url)
+            self.env.update(
+                SLACK_BOT_TOKEN="xoxb-test-token",
+                SLACK_SIGNING_SECRET=SLACK_SIGNING_SECRET,
+                SLACK_API_URL=slack_api_url,
+            )
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 180.0) -> None:
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [str(PROJECT / "scripts" / "run.sh")], cwd=PROJECT, env=self.env,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                [str(PROJECT / "scripts" / "run.sh")],
+                cwd=PROJECT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -1,5 +1,6 @@
 """The trained model gives the same parses and the same next actions when its graph runs
 node after node (runtime/graph_runner.py) as when Rasa runs it through dask."""
+
 from __future__ import annotations
 
 import asyncio
@@ -41,8 +42,9 @@ def test_sequential_runner_matches_dask(trained_model, nlu_agent):
 
     async def outcome(agent: Agent, text: str) -> tuple:
         parsed = await agent.parse_message(text)
-        tracker = DialogueStateTracker.from_events("runner-test", [ActionExecuted("action_listen")],
-                                                   agent.domain.slots)
+        tracker = DialogueStateTracker.from_events(
+            "runner-test", [ActionExecuted("action_listen")], agent.domain.slots
+        )
         tracker.update(UserUttered(text, parsed["intent"], parsed["entities"], parsed))
         prediction = agent.processor.predict_next_with_tracker(tracker)
         return parsed, prediction["policy"], prediction["scores"][:3]
@@ -50,7 +52,8 @@ def test_sequential_runner_matches_dask(trained_model, nlu_agent):
     loop = asyncio.new_event_loop()
     try:
         for text in held_out_questions():
-            assert loop.run_until_complete(outcome(sequential_agent, text)) == \
-                loop.run_until_complete(outcome(nlu_agent, text)), text
+            assert loop.run_until_complete(outcome(sequential_agent, text)) == loop.run_until_complete(
+                outcome(nlu_agent, text)
+            ), text
     finally:
         loop.close()

@@ -1,4 +1,5 @@
 """The assistant as clients see it: REST channel plus tracker API on a stack started like `make run`."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Intent F1 per language on tests/nlu_heldout/, which is never trained on."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,8 +42,10 @@ def scores(parse):
         }
     print("\nHeld-out NLU intent evaluation")
     for language, result in results.items():
-        print(f"  {language}: {result['examples']} examples, macro F1 {result['macro_f1']:.3f}, "
-              f"weighted F1 {result['weighted_f1']:.3f}, accuracy {result['accuracy']:.3f}")
+        print(
+            f"  {language}: {result['examples']} examples, macro F1 {result['macro_f1']:.3f}, "
+            f"weighted F1 {result['weighted_f1']:.3f}, accuracy {result['accuracy']:.3f}"
+        )
     return results
 
 

@@ -4,6 +4,7 @@ The only environment is what an activated virtual environment gives: PATH and VI
 Ports are free loopback ports so the test does not collide with a running `make run`;
 that is the only difference from the defaults (endpoints.yml, test_settings.py checks those).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -39,12 +40,18 @@ def rasa_way(tmp_path_factory, trained_model):
     action_port = _free_port()
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(
-        Settings(action_port=action_port, tracker_db=str(tmp / "tracker.db")).endpoints_yaml(), encoding="utf-8"
+        Settings(action_port=action_port, tracker_db=str(tmp / "tracker.db")).endpoints_yaml(),
+        encoding="utf-8",
     )
     env = {**_rasa_user_environment(tmp), "SANIC_HOST": "127.0.0.1"}
     log = open(tmp / "actions.log", "wb")
-    actions = subprocess.Popen([str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port)],
-                               cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    actions = subprocess.Popen(
+        [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port)],
+        cwd=PROJECT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -53,7 +60,9 @@ def rasa_way(tmp_path_factory, trained_model):
                 break
             except OSError:
                 if time.monotonic() > deadline or actions.poll() is not None:
-                    pytest.fail(f"`rasa run actions` did not start: {(tmp / 'actions.log').read_text()[-2000:]}")
+                    pytest.fail(
+                        f"`rasa run actions` did not start: {(tmp / 'actions.log').read_text()[-2000:]}"
+                    )
                 time.sleep(0.5)
         yield tmp, endpoints
     finally:
@@ -78,7 +87,11 @@ def test_rasa_shell_answers_in_two_languages_against_rasa_run_actions(rasa_way):
     shell = pexpect.spawn(
         str(VENV_BIN / "rasa"),
         ["shell", "--interface", "127.0.0.1", "--port", str(_free_port()), "--endpoints", str(endpoints)],
-        cwd=str(PROJECT), env=_rasa_user_environment(tmp), encoding="utf-8", timeout=240, dimensions=(60, 200),
+        cwd=str(PROJECT),
+        env=_rasa_user_environment(tmp),
+        encoding="utf-8",
+        timeout=240,
+        dimensions=(60, 200),
     )
     shell.logfile_read = open(tmp / "shell.log", "w", encoding="utf-8")
     try:
@@ -96,15 +109,38 @@ def test_rasa_test_and_rasa_interactive_start_in_the_project_folder(rasa_way):
     tmp, endpoints = rasa_way
     env = _rasa_user_environment(tmp)
     tested = subprocess.run(
-        [str(VENV_BIN / "rasa"), "test", "core", "--stories", "tests/test_stories.yml", "--out", str(tmp / "results")],
-        cwd=PROJECT, env=env, capture_output=True, text=True, timeout=600,
+        [
+            str(VENV_BIN / "rasa"),
+            "test",
+            "core",
+            "--stories",
+            "tests/test_stories.yml",
+            "--out",
+            str(tmp / "results"),
+        ],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert tested.returncode == 0, tested.stdout[-2000:] + tested.stderr[-2000:]
 
     interactive = pexpect.spawn(
         str(VENV_BIN / "rasa"),
-        ["interactive", "--skip-visualization", "--endpoints", str(endpoints), "--model", "models/bpo-faq.tar.gz"],
-        cwd=str(PROJECT), env={**env, "HOME": str(tmp)}, encoding="utf-8", timeout=240, dimensions=(60, 200),
+        [
+            "interactive",
+            "--skip-visualization",
+            "--endpoints",
+            str(endpoints),
+            "--model",
+            "models/bpo-faq.tar.gz",
+        ],
+        cwd=str(PROJECT),
+        env={**env, "HOME": str(tmp)},
+        encoding="utf-8",
+        timeout=240,
+        dimensions=(60, 200),
     )
     interactive.logfile_read = open(tmp / "interactive.log", "w", encoding="utf-8")
     try:
@@ -112,4 +148,3 @@ def test_rasa_test_and_rasa_interactive_start_in_the_project_folder(rasa_way):
         assert index == 0, (tmp / "interactive.log").read_text(encoding="utf-8")[-2000:]
     finally:
         interactive.terminate(force=True)
-

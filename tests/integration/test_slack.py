@@ -1,4 +1,5 @@
 """The Slack channel against a fake Slack Web API on loopback: exactly what gets posted."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,7 +24,9 @@ def _signed(body: bytes, timestamp: int | None = None, secret: str = SLACK_SIGNI
     return {"X-Slack-Request-Timestamp": str(timestamp), "X-Slack-Signature": f"v0={digest}"}
 
 
-def _post(stack, body: bytes, content_type="application/json", headers=None, signed=True) -> tuple[int, bytes]:
+def _post(
+    stack, body: bytes, content_type="application/json", headers=None, signed=True
+) -> tuple[int, bytes]:
     all_headers = {"Content-Type": content_type, **(_signed(body) if signed else {}), **(headers or {})}
     request = urllib.request.Request(f"{stack.url}/webhooks/slack/webhook", data=body, headers=all_headers)
     try:
@@ -68,8 +71,11 @@ def test_a_message_is_answered_in_its_channel_with_blocks(stack, fake_slack):
     answer = posts[0]
     assert "thread_ts" not in answer
     assert answer["blocks"][0]["type"] == "section" and "communication" in answer["text"].lower()
-    assert any(b["type"] == "context" and "Call centers and BPOs" in b["elements"][0]["text"]
-               for p in posts for b in p["blocks"])
+    assert any(
+        b["type"] == "context" and "Call centers and BPOs" in b["elements"][0]["text"]
+        for p in posts
+        for b in p["blocks"]
+    )
     values = [e["value"] for p in posts for b in p["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert '/feedback{"rating":"helpful"}' in values
     assert any(value.startswith("/ask_") for value in values)
@@ -89,7 +95,9 @@ def test_retries_never_produce_a_second_reply(stack, fake_slack, reason):
     assert _post(stack, body)[0] == 200
     first = _wait_posts(fake_slack, channel, at_least=3, settle=1.0)
     for attempt in (1, 2, 3):
-        status, _ = _post(stack, body, headers={"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": reason})
+        status, _ = _post(
+            stack, body, headers={"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": reason}
+        )
         assert status == 200
     assert len(_wait_posts(fake_slack, channel, at_least=0, settle=2.0)) == len(first)
     assert len(_answer_posts(first)) >= 1
@@ -98,15 +106,21 @@ def test_retries_never_produce_a_second_reply(stack, fake_slack, reason):
 def test_a_retry_of_an_event_that_never_arrived_is_answered_once(stack, fake_slack):
     channel = _channel()
     body = json.dumps(_event(channel)).encode()
-    assert _post(stack, body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})[0] == 200
+    assert (
+        _post(stack, body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})[0]
+        == 200
+    )
     assert len(_wait_posts(fake_slack, channel, at_least=3)) == 3
 
 
-@pytest.mark.parametrize("headers", [
-    {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=" + "0" * 64},
-    None,  # stale: signed correctly, but 10 minutes ago
-    {},  # unsigned
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=" + "0" * 64},
+        None,  # stale: signed correctly, but 10 minutes ago
+        {},  # unsigned
+    ],
+)
 def test_bad_stale_or_missing_signatures_are_rejected(stack, fake_slack, headers):
     channel = _channel()
     body = json.dumps(_event(channel)).encode()
@@ -117,7 +131,9 @@ def test_bad_stale_or_missing_signatures_are_rejected(stack, fake_slack, headers
     assert _wait_posts(fake_slack, channel, at_least=0, settle=1.0) == []
 
 
-@pytest.mark.parametrize("extra", [{"bot_id": "B999"}, {"subtype": "bot_message"}, {"subtype": "message_changed"}])
+@pytest.mark.parametrize(
+    "extra", [{"bot_id": "B999"}, {"subtype": "bot_message"}, {"subtype": "message_changed"}]
+)
 def test_bot_messages_and_edits_are_ignored(stack, fake_slack, extra):
     channel = _channel()
     assert _post(stack, json.dumps(_event(channel, **extra)).encode())[0] == 200
@@ -135,8 +151,12 @@ def test_a_content_type_with_charset_is_accepted(stack, fake_slack):
 def test_a_button_click_sends_its_payload(stack, fake_slack):
     channel = _channel()
     payload = {
-        "type": "block_actions", "trigger_id": uuid.uuid4().hex, "user": {"id": "U123"},
-        "channel": {"id": channel}, "container": {"channel_id": channel}, "message": {"ts": "1.2"},
+        "type": "block_actions",
+        "trigger_id": uuid.uuid4().hex,
+        "user": {"id": "U123"},
+        "channel": {"id": channel},
+        "container": {"channel_id": channel},
+        "message": {"ts": "1.2"},
         "actions": [{"action_id": "faq_button_0", "value": '/ask_pay{"subject":"bpo"}', "action_ts": "3.4"}],
     }
     body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()

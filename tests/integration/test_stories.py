@@ -1,5 +1,6 @@
 """The stories in data/stories are learned: every path they cover is predicted right by the
 dialogue policy alone, with every rule removed."""
+
 from __future__ import annotations
 
 import os
@@ -20,10 +21,33 @@ def test_every_story_path_is_right_without_the_rules(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(PROJECT), "RASA_TELEMETRY_ENABLED": "false"}
 
     def rasa(*args: str) -> None:
-        done = subprocess.run([str(RASA), *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            [str(RASA), *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=600
+        )
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
-    rasa("train", "core", "--config", str(tmp_path / "config.yml"), "--domain", "domain.yml",
-         "--stories", "data/stories", "--out", str(tmp_path), "--fixed-model-name", "stories-only")
-    rasa("test", "core", "--model", str(tmp_path / "stories-only.tar.gz"), "--stories", "data/stories",
-         "--fail-on-prediction-errors", "--out", str(tmp_path / "results"))
+    rasa(
+        "train",
+        "core",
+        "--config",
+        str(tmp_path / "config.yml"),
+        "--domain",
+        "domain.yml",
+        "--stories",
+        "data/stories",
+        "--out",
+        str(tmp_path),
+        "--fixed-model-name",
+        "stories-only",
+    )
+    rasa(
+        "test",
+        "core",
+        "--model",
+        str(tmp_path / "stories-only.tar.gz"),
+        "--stories",
+        "data/stories",
+        "--fail-on-prediction-errors",
+        "--out",
+        str(tmp_path / "results"),
+    )

@@ -3,6 +3,7 @@
 Asks in two languages, clicks a follow-up button, reloads and sees the history, checks
 that XSS probes stay inert, and saves desktop and phone screenshots to test-artifacts/.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,8 +17,13 @@ from tests.conftest import PROJECT
 
 CHROMIUM = shutil.which("chromium")
 ARTIFACTS = PROJECT / "test-artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 
@@ -95,7 +101,8 @@ def test_xss_probes_stay_inert_text(stack, browser):
     page.wait_for_function("document.querySelectorAll('.bfw-bot').length >= 3", timeout=30000)
     # Server-side text goes through the same renderer: feed it the probes directly too.
     page.evaluate(
-        "probes => probes.forEach(p => document.querySelector('.bfw-log').appendChild(BpoFaqWidget._renderText(p)))",
+        "probes => probes.forEach(p => document.querySelector('.bfw-log')"
+        ".appendChild(BpoFaqWidget._renderText(p)))",
         probes,
     )
     page.wait_for_timeout(500)
@@ -113,7 +120,9 @@ def test_socketio_accepts_only_the_configured_origin(stack):
     async def connect(origin: str) -> bool:
         client = socketio.AsyncClient(reconnection=False)
         try:
-            await client.connect(stack.url, headers={"Origin": origin}, transports=["websocket"], wait_timeout=10)
+            await client.connect(
+                stack.url, headers={"Origin": origin}, transports=["websocket"], wait_timeout=10
+            )
         except socketio.exceptions.ConnectionError:
             return False
         await client.disconnect()

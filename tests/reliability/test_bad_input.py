@@ -1,5 +1,6 @@
 """Bad input on the REST, socket.io and Slack channels: a clear reply or a 4xx, never a 5xx or
 a crash, and a normal question is answered right after each."""
+
 from __future__ import annotations
 
 import asyncio
@@ -35,7 +36,10 @@ REST_CASES = [
     ("sql-looking text", {"sender": "S", "message": "'; DROP TABLE events; --"}),
     ("5000-character word", {"sender": "S", "message": "a" * 5000}),
     ("1999-character word", {"sender": "S", "message": "b" * 1999}),
-    ("payload with unknown entities", {"sender": "S", "message": '/ask_pay{"subject":"martians","colour":"red"}'}),
+    (
+        "payload with unknown entities",
+        {"sender": "S", "message": '/ask_pay{"subject":"martians","colour":"red"}'},
+    ),
     ("payload of an unknown intent", {"sender": "S", "message": "/hack_the_planet"}),
     ("payload with broken JSON", {"sender": "S", "message": '/ask_pay{"subject":'}),
     ("metadata over 4 KB", {"sender": "S", "message": "hi", "metadata": {"blob": "y" * 5000}}),
@@ -62,7 +66,9 @@ def _post(url: str, body: bytes, content_type: str = "application/json") -> tupl
 
 
 def _ask(stack, sender: str, text: str) -> list:
-    status, body = _post(f"{stack.url}/webhooks/rest/webhook", json.dumps({"sender": sender, "message": text}).encode())
+    status, body = _post(
+        f"{stack.url}/webhooks/rest/webhook", json.dumps({"sender": sender, "message": text}).encode()
+    )
     assert status == 200
     return json.loads(body)
 
@@ -105,8 +111,11 @@ def test_over_long_messages_are_answered_politely_in_the_users_language(stack):
 
 def test_a_large_message_does_not_block_other_users(stack):
     with ThreadPoolExecutor(max_workers=2) as pool:
-        big = pool.submit(_post, f"{stack.url}/webhooks/rest/webhook",
-                          json.dumps({"sender": "big", "message": "y" * 2_000_000}).encode())
+        big = pool.submit(
+            _post,
+            f"{stack.url}/webhooks/rest/webhook",
+            json.dumps({"sender": "big", "message": "y" * 2_000_000}).encode(),
+        )
         started = time.perf_counter()
         assert _answers_normally(stack, f"small-{uuid.uuid4().hex}")
         assert time.perf_counter() - started < 5
@@ -124,8 +133,13 @@ def test_socketio_bad_input_gets_an_error_or_a_reply(stack):
         await client.connect(stack.url, headers={"Origin": stack.widget_url}, transports=["websocket"])
         session = uuid.uuid4().hex
         await client.emit("session_request", {"session_id": session})
-        for bad in ["just a string", {"message": 42, "session_id": session}, {"message": "hi", "session_id": "short"},
-                    {"session_id": session}, [1, 2]]:
+        for bad in [
+            "just a string",
+            {"message": 42, "session_id": session},
+            {"message": "hi", "session_id": "short"},
+            {"session_id": session},
+            [1, 2],
+        ]:
             await client.emit("user_uttered", bad)
         await client.emit("user_uttered", {"message": "z" * 100_000, "session_id": session})
         await client.emit("user_uttered", {"message": "", "session_id": session})
@@ -151,9 +165,18 @@ def test_slack_bad_input(stack, fake_slack):
 
     def signed_post(body: bytes) -> int:
         timestamp = str(int(time.time()))
-        digest = hmac.new(SLACK_SIGNING_SECRET.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
-        request = urllib.request.Request(f"{stack.url}/webhooks/slack/webhook", data=body, headers={
-            "Content-Type": "application/json", "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest}"})
+        digest = hmac.new(
+            SLACK_SIGNING_SECRET.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256
+        ).hexdigest()
+        request = urllib.request.Request(
+            f"{stack.url}/webhooks/slack/webhook",
+            data=body,
+            headers={
+                "Content-Type": "application/json",
+                "X-Slack-Request-Timestamp": timestamp,
+                "X-Slack-Signature": f"v0={digest}",
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status
@@ -161,8 +184,11 @@ def test_slack_bad_input(stack, fake_slack):
             return error.code
 
     channel = f"C{uuid.uuid4().hex[:10].upper()}"
-    event = {"type": "event_callback", "event_id": uuid.uuid4().hex,
-             "event": {"type": "message", "user": "U1", "channel": channel, "ts": "1.1", "text": "w" * 100_000}}
+    event = {
+        "type": "event_callback",
+        "event_id": uuid.uuid4().hex,
+        "event": {"type": "message", "user": "U1", "channel": channel, "ts": "1.1", "text": "w" * 100_000},
+    }
     assert signed_post(json.dumps(event).encode()) == 200
     assert signed_post(b'{"type": "event_callback", "event": {"type": "message", "text": 5}}') in (200, 400)
     assert signed_post(b"\xff\xfe not utf-8") == 400

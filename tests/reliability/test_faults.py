@@ -1,4 +1,5 @@
 """Faults: a slow or dead action server, a broken knowledge file, a Rasa restart."""
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,11 @@ NORMAL = "What skills do call center agents need?"
 
 
 def _ask(url: str, sender: str, text: str, timeout: float = 60) -> tuple:
-    request = urllib.request.Request(f"{url}/webhooks/rest/webhook",
-                                     data=json.dumps({"sender": sender, "message": text}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read()), time.perf_counter() - started
@@ -62,15 +65,21 @@ def test_a_frozen_action_server_gets_an_apology_in_the_users_language_then_answe
 @pytest.fixture(scope="module")
 def stack_without_actions_or_api(trained_model, tmp_path_factory):
     """A stack whose Rasa points at a closed action server port, with the HTTP API off."""
-    running = Stack(tmp_path_factory.mktemp("no-actions"), trained_model, token="",
-                    ACTION_ENDPOINT_URL=f"http://127.0.0.1:{_closed_port()}/webhook")
+    running = Stack(
+        tmp_path_factory.mktemp("no-actions"),
+        trained_model,
+        token="",
+        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{_closed_port()}/webhook",
+    )
     running.start()
     yield running
     running.stop()
 
 
 def test_a_dead_action_server_gets_an_apology_quickly(stack_without_actions_or_api):
-    replies, elapsed = _ask(stack_without_actions_or_api.url, f"dead-{uuid.uuid4().hex}", "Mitä puhelinkeskus tekee?")
+    replies, elapsed = _ask(
+        stack_without_actions_or_api.url, f"dead-{uuid.uuid4().hex}", "Mitä puhelinkeskus tekee?"
+    )
     assert elapsed < 10
     assert [r["text"] for r in replies] == [_apology("fi")]
     print(f"  dead action server: apology after {elapsed * 1000:.0f} ms")
@@ -96,9 +105,14 @@ def _broken_copy(tmp_path):
 
 def test_a_broken_knowledge_file_stops_the_action_server_from_starting(tmp_path):
     broken = _broken_copy(tmp_path)
-    completed = subprocess.run([sys.executable, "-m", "actions.server", "--port", str(_closed_port())],
-                               cwd=PROJECT, env={**os.environ, "KNOWLEDGE_FILE": str(broken), "PYTHONPATH": str(PROJECT)},
-                               capture_output=True, text=True, timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-m", "actions.server", "--port", str(_closed_port())],
+        cwd=PROJECT,
+        env={**os.environ, "KNOWLEDGE_FILE": str(broken), "PYTHONPATH": str(PROJECT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert completed.returncode == 1
     assert f"{broken}: aspects.pay.entries.bpo.answer: missing key 'sv'" in completed.stderr
 
@@ -108,9 +122,13 @@ def test_a_broken_file_on_reload_keeps_the_last_good_version(tmp_path):
     shutil.copy(PROJECT / "knowledge" / "comparison.yml", knowledge)
     port = _closed_port()
     log = tmp_path / "actions.log"
-    server = subprocess.Popen([sys.executable, "-m", "actions.server", "--port", str(port)], cwd=PROJECT,
-                              env={**os.environ, "KNOWLEDGE_FILE": str(knowledge), "PYTHONPATH": str(PROJECT)},
-                              stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "actions.server", "--port", str(port)],
+        cwd=PROJECT,
+        env={**os.environ, "KNOWLEDGE_FILE": str(knowledge), "PYTHONPATH": str(PROJECT)},
+        stdout=open(log, "wb"),
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -123,13 +141,31 @@ def test_a_broken_file_on_reload_keeps_the_last_good_version(tmp_path):
         knowledge.write_text(_broken_copy(tmp_path / "broken").read_text(encoding="utf-8"), encoding="utf-8")
         server.send_signal(signal.SIGHUP)
         time.sleep(2)
-        call = {"next_action": "action_answer", "sender_id": "reload", "version": "3.6.2", "domain": {},
-                "tracker": {"sender_id": "reload", "slots": {"language": "sv"}, "events": [], "paused": False,
-                            "latest_message": {"text": "Hur får BPO-anställda betalt?", "entities": [{"entity": "subject", "value": "bpo"}],
-                                               "intent": {"name": "ask_pay", "confidence": 0.9}},
-                            "latest_action_name": "action_listen", "active_loop": {}, "followup_action": None}}
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/webhook", data=json.dumps(call).encode(),
-                                         headers={"Content-Type": "application/json"})
+        call = {
+            "next_action": "action_answer",
+            "sender_id": "reload",
+            "version": "3.6.2",
+            "domain": {},
+            "tracker": {
+                "sender_id": "reload",
+                "slots": {"language": "sv"},
+                "events": [],
+                "paused": False,
+                "latest_message": {
+                    "text": "Hur får BPO-anställda betalt?",
+                    "entities": [{"entity": "subject", "value": "bpo"}],
+                    "intent": {"name": "ask_pay", "confidence": 0.9},
+                },
+                "latest_action_name": "action_listen",
+                "active_loop": {},
+                "followup_action": None,
+            },
+        }
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/webhook",
+            data=json.dumps(call).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             result = json.loads(response.read())
         assert result["responses"][0]["text"]  # the Swedish BPO pay answer, from the last good version
@@ -169,7 +205,8 @@ def test_a_brief_outage_of_a_shared_service_loses_and_duplicates_nothing(cluster
     engine = sa.create_engine(cluster.db_url)
     with engine.connect() as connection:
         rows = connection.execute(
-            sa.text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"), {"s": sender}
+            sa.text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"),
+            {"s": sender},
         ).fetchall()
     engine.dispose()
     assert [json.loads(row[0])["text"] for row in rows] == SCALE_TURNS
@@ -182,8 +219,13 @@ def test_a_restarted_rasa_continues_the_conversation(stack):
     stack.stop()
     stack.start()
     replies, _ = _ask(stack.url, sender, "och nackdelarna?")
-    with urllib.request.urlopen(f"{stack.url}/conversations/{sender}/tracker?token={stack.token}", timeout=30) as response:
+    with urllib.request.urlopen(
+        f"{stack.url}/conversations/{sender}/tracker?token={stack.token}", timeout=30
+    ) as response:
         tracker = json.loads(response.read())
-    assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == ["Vad är fördelarna med BPO?", "och nackdelarna?"]
+    assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == [
+        "Vad är fördelarna med BPO?",
+        "och nackdelarna?",
+    ]
     assert (tracker["slots"]["aspect"], tracker["slots"]["subject"]) == ("disadvantages", "bpo")
     print(f"  Rasa restarted mid-conversation: {len(tracker['events'])} events kept, the follow-up continued")

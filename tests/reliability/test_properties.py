@@ -1,4 +1,5 @@
 """Property-based tests (hypothesis) of the input handling and the text formatting, offline."""
+
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -13,7 +14,8 @@ from faq.text import fold, words
 TEXT = st.text(max_size=3000)
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=10,
 )
 COUNTS = {"inputs": 0}
@@ -55,16 +57,40 @@ def test_rest_body_validation_never_raises(body):
         assert isinstance(body["sender"], str) and isinstance(body["message"], str)
 
 
-MESSAGE = st.fixed_dictionaries({}, optional={
-    "text": st.text(max_size=300),
-    "buttons": st.lists(st.fixed_dictionaries({"title": st.text(max_size=40), "payload": st.text(max_size=40)}), max_size=4),
-    "custom": st.one_of(
-        st.fixed_dictionaries({"sources": st.lists(st.fixed_dictionaries({"title": st.text(max_size=40), "language": st.sampled_from(["en", "sk", None])}), max_size=3)}),
-        st.fixed_dictionaries({"table": st.fixed_dictionaries({
-            "columns": st.lists(st.text(max_size=20), min_size=1, max_size=3),
-            "rows": st.lists(st.lists(st.text(max_size=60), min_size=1, max_size=3), max_size=4)})}),
-    ),
-})
+MESSAGE = st.fixed_dictionaries(
+    {},
+    optional={
+        "text": st.text(max_size=300),
+        "buttons": st.lists(
+            st.fixed_dictionaries({"title": st.text(max_size=40), "payload": st.text(max_size=40)}),
+            max_size=4,
+        ),
+        "custom": st.one_of(
+            st.fixed_dictionaries(
+                {
+                    "sources": st.lists(
+                        st.fixed_dictionaries(
+                            {"title": st.text(max_size=40), "language": st.sampled_from(["en", "sk", None])}
+                        ),
+                        max_size=3,
+                    )
+                }
+            ),
+            st.fixed_dictionaries(
+                {
+                    "table": st.fixed_dictionaries(
+                        {
+                            "columns": st.lists(st.text(max_size=20), min_size=1, max_size=3),
+                            "rows": st.lists(
+                                st.lists(st.text(max_size=60), min_size=1, max_size=3), max_size=4
+                            ),
+                        }
+                    )
+                }
+            ),
+        ),
+    },
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -88,7 +114,12 @@ def test_table_columns_line_up(rows):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(max_size=20), st.lists(st.fixed_dictionaries({"title": st.text(max_size=20), "payload": st.text(max_size=20)}), max_size=5))
+@given(
+    st.text(max_size=20),
+    st.lists(
+        st.fixed_dictionaries({"title": st.text(max_size=20), "payload": st.text(max_size=20)}), max_size=5
+    ),
+)
 def test_picking_a_button_returns_one_of_them_or_nothing(typed, buttons):
     picked = pick_button(typed, buttons)
     assert picked is None or picked in buttons

@@ -1,4 +1,5 @@
 """Security defaults: loopback only, origins checked, no secrets in the repository or logs."""
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,9 @@ SECRET_PATTERNS = {
     "AWS key": re.compile(r"AKIA[0-9A-Z]{16}"),
     "private key": re.compile(r"-----BEGIN (RSA |EC |OPENSSH )?PRIVATE KEY-----"),
     "GitHub token": re.compile(r"gh[pousr]_[A-Za-z0-9]{36}"),
-    "assigned secret": re.compile(r"(?i)(signing_secret|api_token|password)\s*[=:]\s*['\"]?[A-Za-z0-9/+]{24,}"),
+    "assigned secret": re.compile(
+        r"(?i)(signing_secret|api_token|password)\s*[=:]\s*['\"]?[A-Za-z0-9/+]{24,}"
+    ),
 }
 
 
@@ -35,7 +38,11 @@ def _listening_addresses(port: int) -> set:
 
 def test_every_server_listens_on_loopback_only(stack):
     loopback = {"0100007F", "00000000000000000000000001000000"}
-    for name, port in {"rasa": stack.rasa_port, "actions": stack.action_port, "widget": stack.widget_port}.items():
+    for name, port in {
+        "rasa": stack.rasa_port,
+        "actions": stack.action_port,
+        "widget": stack.widget_port,
+    }.items():
         found = _listening_addresses(port)
         assert found and found <= loopback, (name, found)
     print(f"\n  loopback: rasa {stack.rasa_port}, actions {stack.action_port}, widget {stack.widget_port}")
@@ -43,8 +50,11 @@ def test_every_server_listens_on_loopback_only(stack):
 
 def test_cors_allows_only_the_widget_origin(stack):
     def allowed(origin: str) -> str | None:
-        request = urllib.request.Request(f"{stack.url}/webhooks/rest/webhook", method="OPTIONS",
-                                         headers={"Origin": origin, "Access-Control-Request-Method": "POST"})
+        request = urllib.request.Request(
+            f"{stack.url}/webhooks/rest/webhook",
+            method="OPTIONS",
+            headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.headers.get("Access-Control-Allow-Origin")
@@ -56,7 +66,9 @@ def test_cors_allows_only_the_widget_origin(stack):
 
 
 def test_no_secret_is_committed():
-    files = subprocess.run(["git", "ls-files"], cwd=PROJECT, capture_output=True, text=True, check=True).stdout.split()
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=PROJECT, capture_output=True, text=True, check=True
+    ).stdout.split()
     findings = []
     for name in files:
         path = PROJECT / name
@@ -78,8 +90,11 @@ def test_secrets_never_reach_the_logs(stack):
 def test_the_slack_signature_is_always_checked(stack):
     body = b'{"type": "url_verification", "challenge": "c"}'
     for headers in ({}, {"X-Slack-Request-Timestamp": "1", "X-Slack-Signature": "v0=" + "0" * 64}):
-        request = urllib.request.Request(f"{stack.url}/webhooks/slack/webhook", data=body,
-                                         headers={"Content-Type": "application/json", **headers})
+        request = urllib.request.Request(
+            f"{stack.url}/webhooks/slack/webhook",
+            data=body,
+            headers={"Content-Type": "application/json", **headers},
+        )
         try:
             urllib.request.urlopen(request, timeout=10)
             status = 200

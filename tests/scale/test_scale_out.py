@@ -3,6 +3,7 @@ sharing PostgreSQL (tracker store) and Redis (lock store), driven by 50 concurre
 conversations. Zero errors; every user message stored exactly once, in order, in its
 conversation.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,16 +16,23 @@ import pytest
 from deploy.local_cluster import missing_programs
 
 CONVERSATIONS = 50
-TURNS = ["What skills do call center agents need?", "and for BPO?", "what are its disadvantages?",
-         "Aké sú výhody call centra?", "kiitos"]
+TURNS = [
+    "What skills do call center agents need?",
+    "and for BPO?",
+    "what are its disadvantages?",
+    "Aké sú výhody call centra?",
+    "kiitos",
+]
 
 pytestmark = pytest.mark.skipif(bool(missing_programs()), reason=f"needs {missing_programs()} (see .ci/run)")
 
 
 def _ask(url: str, sender: str, text: str) -> list:
-    request = urllib.request.Request(f"{url}/webhooks/rest/webhook",
-                                     data=json.dumps({"sender": sender, "message": text}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=120) as response:
         return json.loads(response.read())
 
@@ -53,8 +61,10 @@ def test_fifty_concurrent_conversations_are_stored_once_and_in_order(cluster):
             stored[sender] = [json.loads(row[0])["text"] for row in rows]
     engine.dispose()
     assert all(texts == TURNS for texts in stored.values()), {s: t for s, t in stored.items() if t != TURNS}
-    print(f"\nscale-out: {CONVERSATIONS} conversations x {len(TURNS)} turns through nginx, "
-          f"{sum(len(t) for t in stored.values())} user events stored once and in order")
+    print(
+        f"\nscale-out: {CONVERSATIONS} conversations x {len(TURNS)} turns through nginx, "
+        f"{sum(len(t) for t in stored.values())} user events stored once and in order"
+    )
 
 
 def test_every_rasa_process_sees_every_conversation(cluster):
@@ -63,8 +73,9 @@ def test_every_rasa_process_sees_every_conversation(cluster):
     sender, _ = _conversation(cluster.url)
     trackers = []
     for url in cluster.rasa_urls:
-        with urllib.request.urlopen(f"{url}/conversations/{sender}/tracker?token={TOKEN}", timeout=30) as response:
+        with urllib.request.urlopen(
+            f"{url}/conversations/{sender}/tracker?token={TOKEN}", timeout=30
+        ) as response:
             trackers.append(json.loads(response.read()))
     texts = [[e["text"] for e in t["events"] if e["event"] == "user"] for t in trackers]
     assert texts == [TURNS, TURNS]
-

@@ -1,5 +1,6 @@
 """The runtime's replacements of Rasa internals apply only on the Rasa release they were
 written for; on any other, stock Rasa behaviour and one warning."""
+
 from __future__ import annotations
 
 import logging
@@ -11,8 +12,10 @@ from tests.unit.test_runtime import DOMAIN, converse, run, stored_rows
 
 def test_on_the_release_they_were_written_for_every_optimisation_is_applied():
     applied = []
-    names = compatibility.apply({"a": lambda: applied.append("a"), "b": lambda: applied.append("b")},
-                                version=compatibility.WRITTEN_FOR_RASA)
+    names = compatibility.apply(
+        {"a": lambda: applied.append("a"), "b": lambda: applied.append("b")},
+        version=compatibility.WRITTEN_FOR_RASA,
+    )
     assert names == ["a", "b"] and applied == ["a", "b"]
     assert compatibility.installed_rasa_version() == compatibility.WRITTEN_FOR_RASA
 
@@ -20,8 +23,13 @@ def test_on_the_release_they_were_written_for_every_optimisation_is_applied():
 def test_on_another_release_none_is_applied_and_one_warning_names_them(caplog):
     applied = []
     with caplog.at_level(logging.WARNING, logger="runtime.compatibility"):
-        names = compatibility.apply({"graph run without dask": lambda: applied.append(1),
-                                     "kept-open connections": lambda: applied.append(2)}, version="3.7.0")
+        names = compatibility.apply(
+            {
+                "graph run without dask": lambda: applied.append(1),
+                "kept-open connections": lambda: applied.append(2),
+            },
+            version="3.7.0",
+        )
     assert names == [] and applied == []
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
@@ -31,8 +39,11 @@ def test_on_another_release_none_is_applied_and_one_warning_names_them(caplog):
 def test_the_server_entry_point_names_each_optimisation():
     from runtime.rasa_server import OPTIMISATIONS
 
-    assert set(OPTIMISATIONS) == {"action reply validation by event type", "kept-open action server connections",
-                                  "graph run without dask"}
+    assert set(OPTIMISATIONS) == {
+        "action reply validation by event type",
+        "kept-open action server connections",
+        "graph run without dask",
+    }
 
 
 def test_on_another_release_the_tracker_store_is_rasas_own(tmp_path, monkeypatch):

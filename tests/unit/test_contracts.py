@@ -1,4 +1,5 @@
 """Contracts between artifacts: domain, action package, knowledge file, training data, languages."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,9 @@ from faq.language import SUPPORTED_LANGUAGES
 from tests.conftest import PROJECT
 
 DOMAIN = yaml.safe_load((PROJECT / "domain.yml").read_text(encoding="utf-8"))
-ASPECT_INTENTS = [intent for intent in DOMAIN["intents"] if intent.startswith("ask_") and intent != "ask_capabilities"]
+ASPECT_INTENTS = [
+    intent for intent in DOMAIN["intents"] if intent.startswith("ask_") and intent != "ask_capabilities"
+]
 UNTRAINED_INTENTS = {"nlu_fallback"}
 
 
@@ -34,7 +37,7 @@ def test_every_aspect_has_an_intent_and_every_aspect_intent_has_knowledge(real_k
     required = {aspect for ids in REQUIRED_ASPECTS.values() for aspect in ids}
     assert {f"ask_{aspect}" for aspect in required} <= set(ASPECT_INTENTS)
     for intent in ASPECT_INTENTS:
-        assert real_knowledge.has_aspect(intent[len("ask_"):]), f"{intent} has no knowledge"
+        assert real_knowledge.has_aspect(intent[len("ask_") :]), f"{intent} has no knowledge"
 
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
@@ -63,10 +66,19 @@ def clients_detector():
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 def test_every_answer_and_phrase_reads_as_its_language(real_knowledge, clients_detector, language):
-    texts = {f"{a.id}.{e.subject}": e.answer[language] for a in real_knowledge.aspects.values() for e in a.entries.values()}
+    texts = {
+        f"{a.id}.{e.subject}": e.answer[language]
+        for a in real_knowledge.aspects.values()
+        for e in a.entries.values()
+    }
     # Phrases long enough to judge; unsupported_language is English on purpose.
-    texts.update({k: v[language] for k, v in real_knowledge.phrases.items()
-                  if len(v[language]) >= 40 and k != "unsupported_language"})
+    texts.update(
+        {
+            k: v[language]
+            for k, v in real_knowledge.phrases.items()
+            if len(v[language]) >= 40 and k != "unsupported_language"
+        }
+    )
     misread = {}
     for key, text in texts.items():
         found = clients_detector.detect_language_of(text)
@@ -92,4 +104,6 @@ def test_every_article_the_knowledge_cites_is_one_of_the_five_source_articles(re
     # the knowledge file names each one's file and language.
     articles = [s for s in real_knowledge.sources.values() if s.is_article]
     assert {s.language for s in articles} == set(SUPPORTED_LANGUAGES)
-    assert all(re.fullmatch(r"00[0-4]_[0-9a-f]{16}\.txt", s.file) for s in articles), [s.file for s in articles]
+    assert all(re.fullmatch(r"00[0-4]_[0-9a-f]{16}\.txt", s.file) for s in articles), [
+        s.file for s in articles
+    ]

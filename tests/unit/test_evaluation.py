@@ -1,14 +1,25 @@
 """The evaluation runner's scoring: what makes a turn pass, and the per-kind summary."""
+
 from __future__ import annotations
 
 from evaluation.conversations import TurnResult, accuracy_by, check, load_cases
 
-ANSWERED = {"intent": "ask_types", "aspect": "types", "subject": "call_center", "language": "fi",
-            "reply_language": "fi"}
+ANSWERED = {
+    "intent": "ask_types",
+    "aspect": "types",
+    "subject": "call_center",
+    "language": "fi",
+    "reply_language": "fi",
+}
 
 
 def test_a_turn_passes_when_every_stated_expectation_holds():
-    case = {"q": "inbound vs outbound?", "lang": "fi", "aspect": ["types", "location"], "subject": "call_center"}
+    case = {
+        "q": "inbound vs outbound?",
+        "lang": "fi",
+        "aspect": ["types", "location"],
+        "subject": "call_center",
+    }
     assert check(case, ANSWERED, ["Saapuvien puhelujen ..."]) == []
 
 
@@ -16,7 +27,9 @@ def test_each_unmet_expectation_is_named():
     case = {"q": "?", "lang": "sv", "aspect": "pay", "subject": "bpo"}
     failures = check(case, ANSWERED, ["..."])
     assert len(failures) == 4
-    assert any(f.startswith("aspect") for f in failures) and any(f.startswith("slot language") for f in failures)
+    assert any(f.startswith("aspect") for f in failures) and any(
+        f.startswith("slot language") for f in failures
+    )
 
 
 def test_an_off_topic_turn_passes_only_with_a_fallback_intent():
@@ -28,9 +41,11 @@ def test_an_off_topic_turn_passes_only_with_a_fallback_intent():
 
 
 def test_results_group_by_language_and_kind():
-    results = [TurnResult({"lang": "fi", "kind": "title"}, {}, [], 0.01),
-               TurnResult({"lang": "fi"}, {}, [], 0.01, ["aspect wrong"]),
-               TurnResult({"lang": "sk", "kind": "title"}, {}, [], 0.01)]
+    results = [
+        TurnResult({"lang": "fi", "kind": "title"}, {}, [], 0.01),
+        TurnResult({"lang": "fi"}, {}, [], 0.01, ["aspect wrong"]),
+        TurnResult({"lang": "sk", "kind": "title"}, {}, [], 0.01),
+    ]
     assert accuracy_by(results, "language") == {"fi": (1, 2), "sk": (1, 1)}
     assert accuracy_by(results, "kind") == {"plain": (0, 1), "title": (2, 2)}
 

@@ -1,5 +1,6 @@
 """The intent classifier builds the feature rows Rasa's LogisticRegressionClassifier builds
 and predicts the same probabilities."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,7 +19,9 @@ def message(seed: int, dense: bool = False) -> Message:
     for origin, width in (("words", 7), ("chars", 11)):
         sequence = scipy.sparse.random(3, width, density=0.3, random_state=seed, format="coo")
         features.append(Features(sequence, FEATURE_TYPE_SEQUENCE, TEXT, origin))
-        features.append(Features(scipy.sparse.coo_matrix(sequence.sum(axis=0)), FEATURE_TYPE_SENTENCE, TEXT, origin))
+        features.append(
+            Features(scipy.sparse.coo_matrix(sequence.sum(axis=0)), FEATURE_TYPE_SENTENCE, TEXT, origin)
+        )
     if dense:
         features.append(Features(rng.random((1, 4)), FEATURE_TYPE_SENTENCE, TEXT, "dense"))
     return Message(data={TEXT: f"message {seed}"}, features=features)
@@ -38,8 +41,7 @@ def test_messages_with_dense_features_use_rasa_rows():
     assert feature_row(message(1, dense=True)) is None
     messages = [message(1, dense=True), message(2, dense=True)]
     classifier = object.__new__(SparseLogisticRegressionClassifier)
-    np.testing.assert_array_equal(classifier._create_X(messages).toarray(),
-                                  rasa_rows(messages))
+    np.testing.assert_array_equal(classifier._create_X(messages).toarray(), rasa_rows(messages))
 
 
 def test_column_major_weights_predict_the_same_probabilities():

@@ -1,7 +1,6 @@
 """The components that correct the classifier's intent: comparison pairs and required entities."""
-from __future__ import annotations
 
-from typing import List, Optional
+from __future__ import annotations
 
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -10,7 +9,7 @@ from nlu_components.comparison_pairs import ComparisonPairRouter
 from nlu_components.required_entity_guard import RequiredEntityGuard
 
 
-def _message(text: str, ranking: List[tuple], entities: Optional[List[str]] = None) -> Message:
+def _message(text: str, ranking: list[tuple], entities: list[str] | None = None) -> Message:
     message = Message(data={TEXT: text})
     ranked = [{"name": name, "confidence": confidence} for name, confidence in ranking]
     message.set(INTENT, ranked[0])
@@ -24,14 +23,18 @@ def _route(message: Message) -> Message:
 
 
 def test_a_pair_inside_one_subject_replaces_the_generic_difference_intent():
-    message = _route(_message("Inbound vs outbound call center", [("ask_difference", 0.7), ("ask_types", 0.2)]))
+    message = _route(
+        _message("Inbound vs outbound call center", [("ask_difference", 0.7), ("ask_types", 0.2)])
+    )
     assert message.get(INTENT)["name"] == "ask_types"
     assert message.get("comparison_focus") == "inbound_outbound"
     assert [r["name"] for r in message.get(INTENT_RANKING_KEY)][:2] == ["ask_types", "ask_difference"]
 
 
 def test_a_specific_aspect_the_classifier_chose_is_kept():
-    message = _route(_message("Inbound vs outbound agents: who earns more?", [("ask_pay", 0.8), ("ask_types", 0.1)]))
+    message = _route(
+        _message("Inbound vs outbound agents: who earns more?", [("ask_pay", 0.8), ("ask_types", 0.1)])
+    )
     assert message.get(INTENT)["name"] == "ask_pay"
     assert message.get("comparison_focus") is None
 
@@ -51,7 +54,11 @@ def test_messages_without_a_pair_and_button_payloads_are_left_alone():
 
 def test_set_language_without_a_language_gives_way_to_the_next_intent():
     message = RequiredEntityGuard({}).process(
-        [_message("Ulkoistaminen Suomessa", [("set_language", 0.5), ("ask_location", 0.3), ("ask_history", 0.1)])]
+        [
+            _message(
+                "Ulkoistaminen Suomessa", [("set_language", 0.5), ("ask_location", 0.3), ("ask_history", 0.1)]
+            )
+        ]
     )[0]
     assert message.get(INTENT)["name"] == "ask_location"
 

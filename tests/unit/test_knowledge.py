@@ -1,4 +1,5 @@
 """The knowledge loader: validation errors name file, entry and key; queries compose answers."""
+
 from __future__ import annotations
 
 import copy
@@ -23,7 +24,11 @@ def _load_with(tmp_path, mutate):
     "mutate, location, problem",
     [
         (lambda d: d["aspects"].pop("pay"), "aspects", "missing key 'pay'"),
-        (lambda d: d["aspects"]["skills"]["entries"].pop("bpo"), "aspects.skills.entries", "missing key 'bpo'"),
+        (
+            lambda d: d["aspects"]["skills"]["entries"].pop("bpo"),
+            "aspects.skills.entries",
+            "missing key 'bpo'",
+        ),
         (
             lambda d: d["aspects"]["skills"]["entries"]["bpo"]["answer"].pop("fi"),
             "aspects.skills.entries.bpo.answer",
@@ -44,8 +49,16 @@ def _load_with(tmp_path, mutate):
             "aspects.types.entries.call_center.summary.sk",
             "expected non-empty text",
         ),
-        (lambda d: d["aspects"]["history"].update(scope="per_subject"), "aspects.history.entries", "missing key 'bpo'"),
-        (lambda d: d["aspects"]["skills"].update(related=["salary"]), "aspects.skills.related", "unknown aspect(s)"),
+        (
+            lambda d: d["aspects"]["history"].update(scope="per_subject"),
+            "aspects.history.entries",
+            "missing key 'bpo'",
+        ),
+        (
+            lambda d: d["aspects"]["skills"].update(related=["salary"]),
+            "aspects.skills.related",
+            "unknown aspect(s)",
+        ),
         (lambda d: d.pop("sources"), "file", "missing key 'sources'"),
     ],
 )
@@ -112,7 +125,9 @@ def test_edited_file_is_served_after_reload_without_retraining(tmp_path, knowled
 
     monkeypatch.setattr(knowledge_store, "settings", lambda: Settings(*knowledge_files))
     monkeypatch.setattr(knowledge_store, "_current", None)
-    assert knowledge_store.shared_knowledge().answer("pay", "bpo", "en").parts[0].text == "pay bpo answer [en]"
+    assert (
+        knowledge_store.shared_knowledge().answer("pay", "bpo", "en").parts[0].text == "pay bpo answer [en]"
+    )
 
     document = small_knowledge_document()
     document["aspects"]["pay"]["entries"]["bpo"]["answer"]["en"] = "Edited pay answer."

@@ -1,4 +1,5 @@
 """Language detection per message, and when a message may switch the conversation's language."""
+
 from __future__ import annotations
 
 import pytest
@@ -69,11 +70,16 @@ def test_domain_loanwords_do_not_decide_the_language():
 def _vocabulary():
     from faq.language import VocabularyModel
 
-    return VocabularyModel.fit([
-        ("what is a call center", "en"), ("what skills do I need", "en"),
-        ("čo je call centrum", "sk"), ("mitä BPO tarkoittaa", "fi"), ("apa itu BPO", "id"),
-        ("vad är ett callcenter", "sv"),
-    ])
+    return VocabularyModel.fit(
+        [
+            ("what is a call center", "en"),
+            ("what skills do I need", "en"),
+            ("čo je call centrum", "sk"),
+            ("mitä BPO tarkoittaa", "fi"),
+            ("apa itu BPO", "id"),
+            ("vad är ett callcenter", "sv"),
+        ]
+    )
 
 
 @pytest.mark.parametrize("text", ["asdkj qwpoe", "xqzv blorf wug", "B.P.O.?", "zzzzzz", "KPO BPO"])
@@ -90,11 +96,14 @@ def test_without_evidence_the_conversation_language_or_english_answers(previous,
     assert choose_language(identify("qwrtz plkmn", _vocabulary()), previous) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("what is a B.P.O.?", "en"),
-    ("čo je B.P.O.?", "sk"),
-    ("Mitä B.P.O. tarkoittaa?", "fi"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("what is a B.P.O.?", "en"),
+        ("čo je B.P.O.?", "sk"),
+        ("Mitä B.P.O. tarkoittaa?", "fi"),
+    ],
+)
 def test_a_dotted_abbreviation_does_not_decide_the_language(text, expected):
     from faq.language import identify
 
@@ -117,7 +126,9 @@ def test_keyboard_mashing_is_neither_a_language_nor_a_foreign_one(text):
     assert unsupported_language(text, known_word_share=0.0) is None
 
 
-@pytest.mark.parametrize("text", ["What is FCR and AHT?", "Mitä BPO tarkoittaa", "Was ist ein Callcenter?", "apa itu KPI"])
+@pytest.mark.parametrize(
+    "text", ["What is FCR and AHT?", "Mitä BPO tarkoittaa", "Was ist ein Callcenter?", "apa itu KPI"]
+)
 def test_real_words_and_acronyms_are_not_gibberish(text):
     from faq.language import looks_like_gibberish
 

@@ -1,4 +1,5 @@
 """The lexicon behind LexiconEntityExtractor: exact, inflected and misspelt forms, no false hits."""
+
 from __future__ import annotations
 
 import pytest
@@ -38,7 +39,7 @@ def extractor():
 )
 def test_finds_the_entity_and_its_span(extractor, text, expected):
     found = extractor.extract(text)
-    assert [(e["value"], text[e["start"]:e["end"]]) for e in found] == expected
+    assert [(e["value"], text[e["start"] : e["end"]]) for e in found] == expected
 
 
 @pytest.mark.parametrize(
@@ -48,4 +49,4 @@ def test_finds_the_entity_and_its_span(extractor, text, expected):
 def test_ignores_look_alikes(extractor, text):
     assert [e["value"] for e in extractor.extract(text) if e["value"] != "bpo"] == []
     if "BPO on" in text:
-        assert [text[e["start"]:e["end"]] for e in extractor.extract(text)] == ["BPO"]
+        assert [text[e["start"] : e["end"]] for e in extractor.extract(text)] == ["BPO"]

@@ -1,4 +1,5 @@
 """A skipped test fails the run in CI and is named in the summary elsewhere (tests/conftest.py)."""
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,14 @@ def _run(tmp_path, ci: bool) -> subprocess.CompletedProcess:
         env = {key: value for key, value in os.environ.items() if key != "CI"}
         if ci:
             env["CI"] = "true"
-        return subprocess.run([sys.executable, "-m", "pytest", str(folder), "-q", "-p", "no:cacheprovider"],
-                              cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", str(folder), "-q", "-p", "no:cacheprovider"],
+            cwd=PROJECT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         for path in folder.iterdir():
             path.unlink()

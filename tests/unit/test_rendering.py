@@ -1,4 +1,5 @@
 """Terminal rendering: text, aligned tables, numbered buttons picked by number or label."""
+
 from __future__ import annotations
 
 from channels.rendering import pick_button, render_terminal, table_lines
@@ -7,15 +8,20 @@ BUTTONS = [{"title": "Pay", "payload": "/ask_pay"}, {"title": "Skills & hiring",
 
 
 def test_buttons_become_a_numbered_list_and_sources_a_single_line():
-    view = render_terminal([
-        {"text": "**BPO:** an answer"},
-        {"text": "Sources: the English article"},
-        {"custom": {"sources": [{"id": "article_en", "title": "Call centers and BPOs"}]}},
-        {"text": "You could also ask about:", "buttons": BUTTONS},
-    ])
+    view = render_terminal(
+        [
+            {"text": "**BPO:** an answer"},
+            {"text": "Sources: the English article"},
+            {"custom": {"sources": [{"id": "article_en", "title": "Call centers and BPOs"}]}},
+            {"text": "You could also ask about:", "buttons": BUTTONS},
+        ]
+    )
     assert view.text.splitlines() == [
-        "BPO: an answer", "Sources: the English article", "You could also ask about:",
-        "  1. Pay", "  2. Skills & hiring",
+        "BPO: an answer",
+        "Sources: the English article",
+        "You could also ask about:",
+        "  1. Pay",
+        "  2. Skills & hiring",
     ]
     assert view.buttons == BUTTONS
 
@@ -29,8 +35,12 @@ def test_a_button_is_picked_by_number_or_label():
 
 
 def test_tables_are_aligned_plain_text():
-    lines = table_lines({"columns": ["Aspect", "BPO", "Call center"],
-                         "rows": [["Pay", "salary", "per call"], ["Skills", "specialist", "communication"]]})
+    lines = table_lines(
+        {
+            "columns": ["Aspect", "BPO", "Call center"],
+            "rows": [["Pay", "salary", "per call"], ["Skills", "specialist", "communication"]],
+        }
+    )
     assert lines == [
         "Aspect | BPO        | Call center",
         "-------+------------+--------------",
@@ -52,9 +62,22 @@ def test_slack_message_uses_mrkdwn_blocks_and_escapes_markup():
 def test_slack_message_renders_sources_as_context_and_tables_as_fields():
     from channels.rendering import slack_message
 
-    sources = slack_message({"text": "Zdroje: ...", "custom": {"sources": [{"title": "Rozdiel", "language": "sk"}]}})
-    assert sources["blocks"] == [{"type": "context", "elements": [{"type": "mrkdwn", "text": "Zdroje: Rozdiel (SK)"}]}]
-    table = slack_message({"custom": {"table": {"columns": ["Aspect", "BPO", "Call center"], "rows": [["Pay", "salary", "per call"]]}}})
+    sources = slack_message(
+        {"text": "Zdroje: ...", "custom": {"sources": [{"title": "Rozdiel", "language": "sk"}]}}
+    )
+    assert sources["blocks"] == [
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "Zdroje: Rozdiel (SK)"}]}
+    ]
+    table = slack_message(
+        {
+            "custom": {
+                "table": {
+                    "columns": ["Aspect", "BPO", "Call center"],
+                    "rows": [["Pay", "salary", "per call"]],
+                }
+            }
+        }
+    )
     row = table["blocks"][1]
     assert row["text"]["text"] == "*Pay*"
     assert [f["text"] for f in row["fields"]] == ["*BPO:* salary", "*Call center:* per call"]
@@ -68,4 +91,7 @@ def test_a_tables_text_fallback_is_reduced_to_its_intro_where_the_table_is_drawn
     view = render_terminal([{"text": fallback}, {"custom": {"table": table}}])
     assert view.text.splitlines()[0] == "How they compare:"
     assert "- Pay" not in view.text and "Pay    | salary" in view.text
-    assert slack_message({"text": fallback, "custom": {"table": table}})["blocks"][0]["text"]["text"] == "How they compare:"
+    assert (
+        slack_message({"text": fallback, "custom": {"table": table}})["blocks"][0]["text"]["text"]
+        == "How they compare:"
+    )

@@ -1,4 +1,5 @@
 """The unanswered-questions report: what it collects from a tracker store, and its output."""
+
 from __future__ import annotations
 
 import csv
@@ -11,8 +12,16 @@ from reporting.unanswered import collect, main
 
 
 def _user(text, intent, confidence, language="en"):
-    return ("user", {"text": text, "parse_data": {"intent": {"name": intent, "confidence": confidence},
-                                                  "language_scores": [{"language": language, "confidence": 0.9}]}})
+    return (
+        "user",
+        {
+            "text": text,
+            "parse_data": {
+                "intent": {"name": intent, "confidence": confidence},
+                "language_scores": [{"language": language, "confidence": 0.9}],
+            },
+        },
+    )
 
 
 def _slot(name, value):
@@ -21,8 +30,9 @@ def _slot(name, value):
 
 CONVERSATION = [
     _user("What is BPO?", "ask_definition", 0.93),
-    _slot("aspect", "definition"), _slot("language", "en"),
-    _user("/feedback{\"rating\":\"not_helpful\"}", "feedback", 1.0),
+    _slot("aspect", "definition"),
+    _slot("language", "en"),
+    _user('/feedback{"rating":"not_helpful"}', "feedback", 1.0),
     _slot("feedback", {"rating": "not_helpful", "aspect": "definition", "subject": "bpo", "language": "en"}),
     _user("xqzv blorf", "nlu_fallback", 1.0),
     _user("Mikä on sää huomenna?", "out_of_scope", 0.8, "fi"),
@@ -32,17 +42,26 @@ CONVERSATION = [
 
 def _store(path, conversations):
     connection = sqlite3.connect(path)
-    connection.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, "
-                       "timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT)")
-    rows = [(sender, kind, float(i), json.dumps(data))
-            for sender, events in conversations for i, (kind, data) in enumerate(events)]
-    connection.executemany("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, ?, ?, ?)", rows)
+    connection.execute(
+        "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, "
+        "timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT)"
+    )
+    rows = [
+        (sender, kind, float(i), json.dumps(data))
+        for sender, events in conversations
+        for i, (kind, data) in enumerate(events)
+    ]
+    connection.executemany(
+        "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, ?, ?, ?)", rows
+    )
     connection.commit()
     connection.close()
 
 
 def test_collects_each_kind_with_language_aspect_and_words():
-    items = collect((("c1", kind, float(i), data) for i, (kind, data) in enumerate(CONVERSATION)), low_confidence=0.5)
+    items = collect(
+        (("c1", kind, float(i), data) for i, (kind, data) in enumerate(CONVERSATION)), low_confidence=0.5
+    )
     assert [(i.kind, i.language, i.aspect, i.text) for i in items] == [
         ("not_helpful", "en", "definition", "What is BPO?"),
         ("fallback", "en", "definition", "xqzv blorf"),
@@ -74,7 +93,7 @@ def test_an_unreadable_store_is_a_clear_error(tmp_path, capsys):
     assert "Cannot read the tracker store" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "\tx", "\rx"])
 def test_a_cell_that_a_spreadsheet_would_run_as_a_formula_is_written_as_text(text):
     from reporting.unanswered import spreadsheet_safe
 
@@ -83,11 +102,14 @@ def test_a_cell_that_a_spreadsheet_would_run_as_a_formula_is_written_as_text(tex
     assert spreadsheet_safe(0.4) == 0.4
 
 
-@pytest.mark.parametrize("url, shown", [
-    ("postgresql://faq:p@ss@db.local:5432/faq", "postgresql://***@db.local:5432/faq"),
-    ("postgresql://faq:secret@db/faq?sslmode=require", "postgresql://***@db/faq?sslmode=require"),
-    ("sqlite:////work/var/tracker.db", "sqlite:////work/var/tracker.db"),
-])
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("postgresql://faq:p@ss@db.local:5432/faq", "postgresql://***@db.local:5432/faq"),
+        ("postgresql://faq:secret@db/faq?sslmode=require", "postgresql://***@db/faq?sslmode=require"),
+        ("sqlite:////work/var/tracker.db", "sqlite:////work/var/tracker.db"),
+    ],
+)
 def test_the_store_address_is_shown_without_credentials(url, shown):
     from reporting.unanswered import _redact
 

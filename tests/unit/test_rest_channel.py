@@ -1,4 +1,5 @@
 """The REST channel's body checks: what is a 400 before anything reaches Rasa."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,22 +7,28 @@ import pytest
 from channels.rest_channel import _problem_with
 
 
-@pytest.mark.parametrize("body", [
-    {"sender": "eval-1a2b", "message": "What is BPO?"},
-    {"sender": "user 42", "message": ""},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"sender": "eval-1a2b", "message": "What is BPO?"},
+        {"sender": "user 42", "message": ""},
+    ],
+)
 def test_well_formed_bodies_pass(body):
     assert _problem_with(body) is None
 
 
-@pytest.mark.parametrize("body, problem", [
-    ([], "JSON object"),
-    ({"message": "hi"}, "'sender'"),
-    ({"sender": "x" * 257, "message": "hi"}, "'sender'"),
-    ({"sender": "a", "message": 3}, "'message'"),
-    ({"sender": "slack-U123-C456", "message": "pin my language"}, "Slack"),
-    ({"sender": "SLACK-U123-C456", "message": "hi"}, "Slack"),
-])
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        ([], "JSON object"),
+        ({"message": "hi"}, "'sender'"),
+        ({"sender": "x" * 257, "message": "hi"}, "'sender'"),
+        ({"sender": "a", "message": 3}, "'message'"),
+        ({"sender": "slack-U123-C456", "message": "pin my language"}, "Slack"),
+        ({"sender": "SLACK-U123-C456", "message": "hi"}, "Slack"),
+    ],
+)
 def test_malformed_bodies_and_slack_conversation_ids_are_refused(body, problem):
     assert problem in (_problem_with(body) or "")
 
@@ -32,4 +39,6 @@ def test_metadata_must_be_a_small_json_object():
     assert _problem_with({"sender": "a", "message": "hi", "metadata": {"page": "/pricing"}}) is None
     assert "metadata" in _problem_with({"sender": "a", "message": "hi", "metadata": ["x"]})
     big = {"blob": "x" * MAX_METADATA_BYTES}
-    assert f"at most {MAX_METADATA_BYTES} bytes" in _problem_with({"sender": "a", "message": "hi", "metadata": big})
+    assert f"at most {MAX_METADATA_BYTES} bytes" in _problem_with(
+        {"sender": "a", "message": "hi", "metadata": big}
+    )

@@ -1,12 +1,13 @@
 """The runtime's replacements of Rasa internals give Rasa's results: the cached SQLite
 tracker store, the action reply validator and the kept-open endpoint session."""
+
 from __future__ import annotations
 
 import asyncio
 import copy
 import sqlite3
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 from jsonschema import ValidationError
@@ -28,21 +29,30 @@ def run(coroutine: Any) -> Any:
     return asyncio.run(coroutine)
 
 
-def user_turn(text: str, aspect: str) -> List[Any]:
-    parse_data = {"intent": {"name": f"ask_{aspect}", "confidence": 0.9}, "entities": [],
-                  "intent_ranking": [{"name": f"ask_{aspect}", "confidence": 0.9}], "text": text}
-    return [UserUttered(text, parse_data["intent"], [], parse_data), ActionExecuted("action_answer"),
-            BotUttered(f"About {aspect}.", {"buttons": [{"title": "More", "payload": "/more"}]}),
-            SlotSet("aspect", aspect), ActionExecuted("action_listen")]
+def user_turn(text: str, aspect: str) -> list[Any]:
+    parse_data = {
+        "intent": {"name": f"ask_{aspect}", "confidence": 0.9},
+        "entities": [],
+        "intent_ranking": [{"name": f"ask_{aspect}", "confidence": 0.9}],
+        "text": text,
+    }
+    return [
+        UserUttered(text, parse_data["intent"], [], parse_data),
+        ActionExecuted("action_answer"),
+        BotUttered(f"About {aspect}.", {"buttons": [{"title": "More", "payload": "/more"}]}),
+        SlotSet("aspect", aspect),
+        ActionExecuted("action_listen"),
+    ]
 
 
-def stored_rows(db: Path) -> List[tuple]:
+def stored_rows(db: Path) -> list[tuple]:
     with sqlite3.connect(db) as connection:
         return connection.execute(
-            "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events ORDER BY id").fetchall()
+            "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events ORDER BY id"
+        ).fetchall()
 
 
-def converse(store: Any, sender: str, turns: List[tuple]) -> DialogueStateTracker:
+def converse(store: Any, sender: str, turns: list[tuple]) -> DialogueStateTracker:
     tracker = run(store.get_or_create_tracker(sender))
     for text, aspect in turns:
         tracker = run(store.get_or_create_tracker(sender))
@@ -53,10 +63,12 @@ def converse(store: Any, sender: str, turns: List[tuple]) -> DialogueStateTracke
 
 
 @pytest.fixture
-def stores(tmp_path: Path) -> Dict[str, Any]:
-    return {"cached": CachedSQLiteTrackerStore(domain=DOMAIN, db=str(tmp_path / "cached.db")),
-            "rasa": SQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db")),
-            "dir": tmp_path}
+def stores(tmp_path: Path) -> dict[str, Any]:
+    return {
+        "cached": CachedSQLiteTrackerStore(domain=DOMAIN, db=str(tmp_path / "cached.db")),
+        "rasa": SQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db")),
+        "dir": tmp_path,
+    }
 
 
 def test_it_writes_exactly_the_rows_rasa_writes(stores):
@@ -126,23 +138,37 @@ def test_it_refuses_a_database_other_than_sqlite():
 
 SCHEMA = RemoteAction.action_response_format_spec()
 VALID_REPLY = {
-    "events": [{"event": "slot", "timestamp": None, "name": "aspect", "value": "pay"},
-               {"event": "bot", "text": "hi", "data": {"buttons": []}},
-               {"event": "action", "name": "action_listen", "timestamp": 1.0}],
+    "events": [
+        {"event": "slot", "timestamp": None, "name": "aspect", "value": "pay"},
+        {"event": "bot", "text": "hi", "data": {"buttons": []}},
+        {"event": "action", "name": "action_listen", "timestamp": 1.0},
+    ],
     "responses": [{"text": "An answer", "buttons": [{"title": "More", "payload": "/more"}]}],
 }
 
 
-def variants() -> List[Any]:
+def variants() -> list[Any]:
     bad_slot = copy.deepcopy(VALID_REPLY)
     bad_slot["events"][0]["name"] = 3
     no_name = copy.deepcopy(VALID_REPLY)
     del no_name["events"][0]["name"]
-    return [VALID_REPLY, {}, {"events": []}, bad_slot, no_name,
-            {"events": [{"event": "nonsense"}]}, {"events": [{"name": "x"}]}, {"events": "x"},
-            {"events": [42]}, {"responses": [1]}, {"responses": "x"}, [], "text",
-            {"events": [{"event": "slot", "name": "a", "value": None, "timestamp": "noon"}]},
-            {"events": [{"event": "user", "text": None, "parse_data": {"intent": {"name": 1}}}]}]
+    return [
+        VALID_REPLY,
+        {},
+        {"events": []},
+        bad_slot,
+        no_name,
+        {"events": [{"event": "nonsense"}]},
+        {"events": [{"name": "x"}]},
+        {"events": "x"},
+        {"events": [42]},
+        {"responses": [1]},
+        {"responses": "x"},
+        [],
+        "text",
+        {"events": [{"event": "slot", "name": "a", "value": None, "timestamp": "noon"}]},
+        {"events": [{"event": "user", "text": None, "parse_data": {"intent": {"name": 1}}}]},
+    ]
 
 
 @pytest.mark.parametrize("reply", variants())
@@ -163,6 +189,7 @@ def test_the_endpoint_session_is_kept_open_between_calls_and_renewed_when_closed
     original = EndpointConfig.session
     keep_endpoint_connections()
     try:
+
         async def sessions() -> tuple:
             endpoint = EndpointConfig("http://127.0.0.1:1/webhook")
             async with endpoint.session() as first:

@@ -1,4 +1,5 @@
 """Settings: one place for defaults, the environment over .env, errors that name the variable."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,11 @@ from settings import PROJECT, Settings, SettingsError
 def test_defaults_serve_a_local_assistant_on_loopback(tmp_path):
     current = Settings.from_environment({}, env_file=tmp_path / "missing.env")
     assert (current.rasa_host, current.rasa_port, current.action_host, current.action_port) == (
-        "127.0.0.1", 5005, "127.0.0.1", 5055)
+        "127.0.0.1",
+        5005,
+        "127.0.0.1",
+        5055,
+    )
     assert current.action_url == "http://127.0.0.1:5055/webhook"
     assert current.widget_origins == ("http://127.0.0.1:8080", "http://localhost:8080")
 
@@ -27,7 +32,7 @@ def test_env_file_values_with_hash_dollar_and_quotes_arrive_intact(tmp_path):
     env_file = tmp_path / ".env"
     env_file.write_text(
         "RASA_API_TOKEN='s3cr#t$HOME'\n"
-        "SLACK_SIGNING_SECRET=\"a#b$c\"\n"
+        'SLACK_SIGNING_SECRET="a#b$c"\n'
         "ACTION_PORT=6055 # a comment\n"
         "WIDGET_ORIGINS=https://a.example, https://b.example\n",
         encoding="utf-8",
@@ -46,9 +51,15 @@ def test_the_environment_overrides_the_env_file(tmp_path):
     assert (current.rasa_port, current.reply_budget_seconds) == (7000, 3.0)
 
 
-@pytest.mark.parametrize("name, value", [
-    ("RASA_PORT", "http"), ("ACTION_PORT", "70000"), ("REPLY_BUDGET_SECONDS", "-1"), ("SCALE", "mongo"),
-])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("RASA_PORT", "http"),
+        ("ACTION_PORT", "70000"),
+        ("REPLY_BUDGET_SECONDS", "-1"),
+        ("SCALE", "mongo"),
+    ],
+)
 def test_a_bad_value_is_refused_naming_its_variable(tmp_path, name, value):
     with pytest.raises(SettingsError, match=name):
         Settings.from_environment({name: value}, env_file=tmp_path / "missing.env")
