@@ -12,6 +12,7 @@ from actions.dialogue import resolve_turn
 from actions.knowledge_store import shared_knowledge
 from actions.messages import answer_messages, table_message
 from faq.knowledge import KnowledgeBase
+from faq.protocol import SLOT_ASPECT, SLOT_LANGUAGE, SLOT_SUBJECT
 
 
 class ActionAnswer(Action):
@@ -35,19 +36,19 @@ class ActionAnswer(Action):
         if turn.aspect is None:
             # Reached only through a misconfigured rule; say so in the user's language.
             dispatcher.utter_message(text=knowledge.phrase("fallback", turn.language))
-            return [SlotSet("language", turn.language)]
+            return [SlotSet(SLOT_LANGUAGE, turn.language)]
         if turn.table_aspects:
             dispatcher.utter_message(**table_message(turn.table_aspects, knowledge, turn.language))
             return [
-                SlotSet("aspect", turn.aspect),
-                SlotSet("subject", turn.subject),
-                SlotSet("language", turn.language),
+                SlotSet(SLOT_ASPECT, turn.aspect),
+                SlotSet(SLOT_SUBJECT, turn.subject),
+                SlotSet(SLOT_LANGUAGE, turn.language),
             ]
         answer = knowledge.answer(turn.aspect, turn.subject, turn.language, focus=turn.focus)
         for message in answer_messages(answer, knowledge):
             dispatcher.utter_message(**message)
         return [
-            SlotSet("aspect", answer.aspect),
-            SlotSet("subject", answer.subject),
-            SlotSet("language", answer.language),
+            SlotSet(SLOT_ASPECT, answer.aspect),
+            SlotSet(SLOT_SUBJECT, answer.subject),
+            SlotSet(SLOT_LANGUAGE, answer.language),
         ]

@@ -13,8 +13,21 @@ from actions.dialogue import latest_intent, mentioned, turn_language
 from actions.knowledge_store import shared_knowledge
 from actions.messages import capabilities_message, did_you_mean_message
 from faq.knowledge import KnowledgeBase
-from faq.language import SUPPORTED_LANGUAGES
-from faq.protocol import UNSUPPORTED_LANGUAGE, aspect_of
+from faq.protocol import (
+    ENTITY_RATING,
+    ENTITY_SUBJECT,
+    ENTITY_TARGET_LANGUAGE,
+    RATING_HELPFUL,
+    RATING_NOT_HELPFUL,
+    SLOT_ASPECT,
+    SLOT_FEEDBACK,
+    SLOT_LANGUAGE,
+    SLOT_LANGUAGE_PINNED,
+    SLOT_SUBJECT,
+    SUPPORTED_LANGUAGES,
+    UNSUPPORTED_LANGUAGE,
+    aspect_of,
+)
 from faq.topic import on_topic
 
 # Small-talk intents and the phrase that answers each.
@@ -51,7 +64,7 @@ class _PhraseAction(Action, ABC):
         self.reply(dispatcher, tracker, language)
         # Only the language follows these turns: aspect and subject keep the context, so a
         # "thanks" in the middle does not lose the thread.
-        return [SlotSet("language", language)]
+        return [SlotSet(SLOT_LANGUAGE, language)]
 
 
 class ActionSmallTalk(_PhraseAction):
@@ -89,7 +102,7 @@ def likeliest_aspects(tracker: Tracker, knowledge: KnowledgeBase) -> list[str]:
 
 
 def single_subject(tracker: Tracker) -> str | None:
-    subjects = mentioned(tracker, "subject")
+    subjects = mentioned(tracker, ENTITY_SUBJECT)
     return subjects[0] if len(subjects) == 1 else None
 
 
@@ -133,10 +146,11 @@ class ActionClarify(_PhraseAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         if tracker.latest_message.get(UNSUPPORTED_LANGUAGE):
-            # The reply is in English, so the conversation is now in English: the next short
-            # message ("ok?") is answered in the language the user just read.
-            dispatcher.utter_message(text=self.knowledge.phrase("unsupported_language", "en"))
-            return [SlotSet("language", "en")]
+            # The reply's language is now the conversation's: the next short message ("ok?")
+            # is answered in the language the user just read.
+            language = turn_language(tracker)
+            dispatcher.utter_message(text=self.knowledge.phrase("unsupported_language", language))
+            return [SlotSet(SLOT_LANGUAGE, language)]
         return super().run(dispatcher, tracker, domain)
 
     def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> None:
@@ -158,14 +172,16 @@ class ActionSetLanguage(_PhraseAction):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        requested = [code for code in mentioned(tracker, "target_language") if code in SUPPORTED_LANGUAGES]
+        requested = [
+            code for code in mentioned(tracker, ENTITY_TARGET_LANGUAGE) if code in SUPPORTED_LANGUAGES
+        ]
         if not requested:
             language = turn_language(tracker)
             dispatcher.utter_message(text=self.knowledge.phrase("fallback", language))
-            return [SlotSet("language", language)]
+            return [SlotSet(SLOT_LANGUAGE, language)]
         language = requested[-1]
         dispatcher.utter_message(text=self.knowledge.phrase("language_switched", language))
-        return [SlotSet("language", language), SlotSet("language_pinned", language)]
+        return [SlotSet(SLOT_LANGUAGE, language), SlotSet(SLOT_LANGUAGE_PINNED, language)]
 
 
 class ActionFeedback(_PhraseAction):
@@ -178,20 +194,20 @@ class ActionFeedback(_PhraseAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         language = turn_language(tracker)
-        ratings = [r for r in mentioned(tracker, "rating") if r in ("helpful", "not_helpful")]
+        ratings = [r for r in mentioned(tracker, ENTITY_RATING) if r in (RATING_HELPFUL, RATING_NOT_HELPFUL)]
         if not ratings:
             dispatcher.utter_message(text=self.knowledge.phrase("fallback", language))
-            return [SlotSet("language", language)]
+            return [SlotSet(SLOT_LANGUAGE, language)]
         rating = ratings[-1]
         dispatcher.utter_message(
             text=self.knowledge.phrase(
-                "feedback_thanks" if rating == "helpful" else "feedback_sorry", language
+                "feedback_thanks" if rating == RATING_HELPFUL else "feedback_sorry", language
             )
         )
         feedback = {
-            "rating": rating,
-            "aspect": tracker.get_slot("aspect"),
-            "subject": tracker.get_slot("subject"),
-            "language": language,
+            ENTITY_RATING: rating,
+            SLOT_ASPECT: tracker.get_slot(SLOT_ASPECT),
+            SLOT_SUBJECT: tracker.get_slot(SLOT_SUBJECT),
+            SLOT_LANGUAGE: language,
         }
-        return [SlotSet("language", language), SlotSet("feedback", feedback)]
+        return [SlotSet(SLOT_LANGUAGE, language), SlotSet(SLOT_FEEDBACK, feedback)]

@@ -8,19 +8,26 @@ only a subject ("and for BPO?") keeps the aspect, and a short message keeps the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from rasa_sdk import Tracker
 
 from faq import topic
-from faq.knowledge import BOTH, SUBJECTS, KnowledgeBase
-from faq.language import SUPPORTED_LANGUAGES, LanguageScore, choose_language, detect
+from faq.knowledge import KnowledgeBase
+from faq.language import decide_language, detect, scores_from_parse_data
 from faq.protocol import (
     ASPECT_MENTIONS,
+    BOTH,
     COMPARISON_FOCUS,
+    ENTITY_SUBJECT,
     FOLLOW_UP_INTENT,
     LANGUAGE_SCORES,
+    SLOT_ASPECT,
+    SLOT_LANGUAGE,
+    SLOT_LANGUAGE_PINNED,
+    SLOT_SUBJECT,
+    SUBJECTS,
     TABLE_INTENT,
+    UNSUPPORTED_LANGUAGE,
     aspect_intent,
     aspect_of,
 )
@@ -59,26 +66,20 @@ def mentioned(tracker: Tracker, entity: str) -> list[str]:
 
 def turn_language(tracker: Tracker) -> str:
     """The language to answer in: the user's, unless they pinned one or wrote too little to tell."""
-    pinned = tracker.get_slot("language_pinned")
-    if pinned in SUPPORTED_LANGUAGES:
-        return pinned
     raw_scores = tracker.latest_message.get(LANGUAGE_SCORES)
     if isinstance(raw_scores, list):
-        scores = _scores(raw_scores)
+        scores = scores_from_parse_data(raw_scores)
     else:
         # An NLU pipeline without LanguageIdentifier (e.g. Rasa's default config in
         # `make bench`): detect here. A button payload ("/ask_pay") has no language.
         text = tracker.latest_message.get("text") or ""
         scores = [] if text.startswith("/") else detect(text)
-    return choose_language(scores, tracker.get_slot("language"))
-
-
-def _scores(raw: list[dict[str, Any]]) -> list[LanguageScore]:
-    scores = []
-    for item in raw:
-        if isinstance(item, dict) and item.get("language") in SUPPORTED_LANGUAGES:
-            scores.append(LanguageScore(item["language"], float(item.get("confidence") or 0.0)))
-    return scores
+    return decide_language(
+        scores,
+        pinned=tracker.get_slot(SLOT_LANGUAGE_PINNED),
+        previous=tracker.get_slot(SLOT_LANGUAGE),
+        unsupported=bool(tracker.latest_message.get(UNSUPPORTED_LANGUAGE)),
+    )
 
 
 def subject_mentions(tracker: Tracker) -> list[tuple[str, str]]:
@@ -87,7 +88,7 @@ def subject_mentions(tracker: Tracker) -> list[tuple[str, str]]:
     found = []
     for entity in tracker.latest_message.get("entities") or []:
         value = entity.get("value")
-        if entity.get("entity") == "subject" and isinstance(value, str):
+        if entity.get("entity") == ENTITY_SUBJECT and isinstance(value, str):
             start, end = entity.get("start"), entity.get("end")
             surface = text[start:end] if isinstance(start, int) and isinstance(end, int) else ""
             found.append((value, surface or value.replace("_", " ")))
@@ -101,8 +102,8 @@ def resolve_turn(tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
     """
     intent = latest_intent(tracker)
     language = turn_language(tracker)
-    previous_aspect = tracker.get_slot("aspect")
-    previous_subject = tracker.get_slot("subject")
+    previous_aspect = tracker.get_slot(SLOT_ASPECT)
+    previous_subject = tracker.get_slot(SLOT_SUBJECT)
     named_subject = topic.named_subject(subject_mentions(tracker))
 
     table = table_aspects(tracker, knowledge, intent)

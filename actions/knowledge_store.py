@@ -1,22 +1,24 @@
-"""The knowledge base the action server serves, loaded once and reloadable."""
+"""The knowledge base the action server serves, loaded once and reloadable (SIGHUP)."""
 
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from actions.settings import settings
-from faq.knowledge import KnowledgeBase
+from faq.knowledge import KnowledgeBase, ReloadableKnowledge
 
 logger = logging.getLogger(__name__)
-_current: KnowledgeBase | None = None
+
+
+@lru_cache(maxsize=1)
+def _store() -> ReloadableKnowledge:
+    return ReloadableKnowledge(settings().knowledge_file, settings().phrases_file)
 
 
 def shared_knowledge() -> KnowledgeBase:
     """The validated knowledge base, loaded on first use (not at import time)."""
-    global _current
-    if _current is None:
-        _current = KnowledgeBase.load(settings().knowledge_file, settings().phrases_file)
-    return _current
+    return _store().current()
 
 
 def reload_knowledge() -> KnowledgeBase:
@@ -25,8 +27,6 @@ def reload_knowledge() -> KnowledgeBase:
     Raises:
         KnowledgeError: when the edited files are invalid (the old version stays active).
     """
-    global _current
-    fresh = KnowledgeBase.load(settings().knowledge_file, settings().phrases_file)
-    _current = fresh
+    fresh = _store().reload()
     logger.info("Knowledge reloaded: %d aspects", len(fresh.aspects))
     return fresh

@@ -11,7 +11,20 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from faq.knowledge import BOTH, Answer, KnowledgeBase, Source
+from faq.knowledge import Answer, KnowledgeBase, Source
+from faq.protocol import (
+    BOTH,
+    BPO,
+    CALL_CENTER,
+    CAPABILITIES_INTENT,
+    ENTITY_RATING,
+    ENTITY_SUBJECT,
+    FEEDBACK_INTENT,
+    RATING_HELPFUL,
+    RATING_NOT_HELPFUL,
+    SUBJECTS,
+    aspect_intent,
+)
 
 Message = dict[str, Any]
 
@@ -63,11 +76,11 @@ def feedback_buttons(language: str, knowledge: KnowledgeBase) -> list[dict[str, 
     return [
         {
             "title": f"👍 {knowledge.phrase('helpful', language)}",
-            "payload": intent_payload("feedback", {"rating": "helpful"}),
+            "payload": intent_payload(FEEDBACK_INTENT, {ENTITY_RATING: RATING_HELPFUL}),
         },
         {
             "title": f"👎 {knowledge.phrase('not_helpful', language)}",
-            "payload": intent_payload("feedback", {"rating": "not_helpful"}),
+            "payload": intent_payload(FEEDBACK_INTENT, {ENTITY_RATING: RATING_NOT_HELPFUL}),
         },
     ]
 
@@ -80,11 +93,11 @@ def intent_payload(intent: str, entities: dict[str, str]) -> str:
 def related_message(answer: Answer, knowledge: KnowledgeBase) -> Message:
     """Follow-up suggestions: buttons for related aspects of the same subject."""
     language = answer.language
-    entities = {} if answer.subject == BOTH else {"subject": answer.subject}
+    entities = {} if answer.subject == BOTH else {ENTITY_SUBJECT: answer.subject}
     buttons = [
         {
             "title": knowledge.label(aspect_id, language),
-            "payload": intent_payload(f"ask_{aspect_id}", entities),
+            "payload": intent_payload(aspect_intent(aspect_id), entities),
         }
         for aspect_id in answer.related
     ]
@@ -104,7 +117,8 @@ def capabilities_message(knowledge: KnowledgeBase, language: str) -> Message:
     labels = [(aspect_id, knowledge.label(aspect_id, language)) for aspect_id in knowledge.aspects]
     menu = ", ".join(label for _, label in labels)
     buttons = [
-        {"title": label, "payload": intent_payload(f"ask_{aspect_id}", {})} for aspect_id, label in labels[:6]
+        {"title": label, "payload": intent_payload(aspect_intent(aspect_id), {})}
+        for aspect_id, label in labels[:6]
     ]
     return {"text": f"{knowledge.phrase('capabilities_intro', language)} {menu}.", "buttons": buttons}
 
@@ -113,8 +127,8 @@ def table_message(aspect_ids: Sequence[str], knowledge: KnowledgeBase, language:
     """A side-by-side table of per-subject aspects, with a text version for plain channels."""
     columns = [
         knowledge.phrase("aspect_column", language),
-        _capitalized(knowledge.subject_name("bpo", language)),
-        _capitalized(knowledge.subject_name("call_center", language)),
+        _capitalized(knowledge.subject_name(BPO, language)),
+        _capitalized(knowledge.subject_name(CALL_CENTER, language)),
     ]
     rows = []
     for aspect_id in aspect_ids:
@@ -122,8 +136,8 @@ def table_message(aspect_ids: Sequence[str], knowledge: KnowledgeBase, language:
         rows.append(
             [
                 aspect.label[language],
-                aspect.entries["bpo"].summary[language],
-                aspect.entries["call_center"].summary[language],
+                aspect.entries[BPO].summary[language],
+                aspect.entries[CALL_CENTER].summary[language],
             ]
         )
     lines = [f"{knowledge.phrase('table_intro', language)}:"]
@@ -140,19 +154,19 @@ def did_you_mean_message(
 ) -> Message:
     """ "Did you mean ...?" (or another `intro` phrase) with a button per candidate aspect
     and one for something else."""
-    entities = {"subject": subject} if subject in ("bpo", "call_center") else {}
+    entities = {ENTITY_SUBJECT: subject} if subject in SUBJECTS else {}
     suffix = f" ({knowledge.subject_name(subject, language)})" if entities else ""
     buttons = [
         {
             "title": knowledge.label(aspect_id, language) + suffix,
-            "payload": intent_payload(f"ask_{aspect_id}", entities),
+            "payload": intent_payload(aspect_intent(aspect_id), entities),
         }
         for aspect_id in candidates
     ]
     buttons.append(
         {
             "title": knowledge.phrase("something_else", language),
-            "payload": intent_payload("ask_capabilities", {}),
+            "payload": intent_payload(CAPABILITIES_INTENT, {}),
         }
     )
     return {"text": knowledge.phrase(intro, language), "buttons": buttons}

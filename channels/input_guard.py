@@ -2,7 +2,9 @@
 
 Before: clean the text (control and zero-width characters), reject what cannot be a
 question (empty, or longer than MAX_MESSAGE_CHARS) with a polite reply in the user's
-language, without running the NLU on it. After: when the assistant sent nothing within
+language, without running the NLU on it. The reply's language is decided by the same rule
+as every answer's (faq.language.decide_language), with the conversation's pinned and
+current language read from the tracker store. After: when the assistant sent nothing within
 REPLY_BUDGET_SECONDS (the action server is down or slow: Rasa's own behaviour is an empty
 reply after up to 300 s), send a short apology in the user's language. The message keeps
 being processed in the background, so nothing the user said is lost.
@@ -16,12 +18,13 @@ import logging
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from faq.knowledge import KnowledgeBase
-from faq.language import DEFAULT_LANGUAGE, detect
+from faq.knowledge import KnowledgeBase, KnowledgeError, ReloadableKnowledge
+from faq.language import decide_language, detect
+from faq.protocol import SLOT_LANGUAGE, SLOT_LANGUAGE_PINNED
 from faq.text import strip_invisible
 from settings import settings
 
@@ -40,23 +43,60 @@ _LANGUAGE_SAMPLE = 500
 
 @dataclass(frozen=True)
 class Checked:
-    """A message after the checks: the text to process, or the reply to send instead."""
+    """A message after the checks: the text to process, or the phrase to reply instead."""
 
     text: str | None
-    reply: str | None = None
+    refusal: str | None = None
+    # What the refusal phrase fills in ({max_chars}).
+    values: dict[str, Any] = field(default_factory=dict)
+    # The part of the message that tells its language (the text itself when accepted).
+    sample: str = ""
 
 
 @lru_cache(maxsize=1)
-def _phrases() -> KnowledgeBase:
+def _phrases() -> ReloadableKnowledge:
     current = settings()
-    return KnowledgeBase.load(current.path(current.knowledge_file), current.path(current.phrases_file))
+    return ReloadableKnowledge(current.path(current.knowledge_file), current.path(current.phrases_file))
 
 
-def phrase(phrase_id: str, text: str, **values: Any) -> str:
-    """One of the assistant's lines in the language `text` is written in."""
-    scores = detect(text[:_LANGUAGE_SAMPLE])
-    language = scores[0].code if scores else DEFAULT_LANGUAGE
-    return _phrases().phrase(phrase_id, language, **values)
+def phrases() -> KnowledgeBase:
+    return _phrases().current()
+
+
+def reload_phrases(*_: object) -> None:
+    """SIGHUP: re-read the knowledge and phrases files; a bad edit keeps the last good ones."""
+    try:
+        _phrases().reload()
+        logger.info("Channel phrases reloaded")
+    except KnowledgeError as error:
+        logger.error("Phrases reload failed, still using the last good version: %s", error)
+
+
+async def conversation_languages(tracker_store: Any, sender_id: str) -> tuple[str | None, str | None]:
+    """The conversation's pinned and current language, (None, None) when unknown or unreadable."""
+    if tracker_store is None:
+        return None, None
+    try:
+        tracker = await tracker_store.retrieve(sender_id)
+    except Exception as error:  # a refusal or an apology must still be sent
+        logger.warning("Could not read conversation %r for its language: %r", sender_id, error)
+        return None, None
+    if tracker is None:
+        return None, None
+    return tracker.get_slot(SLOT_LANGUAGE_PINNED), tracker.get_slot(SLOT_LANGUAGE)
+
+
+async def phrase(phrase_id: str, text: str, sender_id: str, tracker_store: Any, **values: Any) -> str:
+    """One of the assistant's lines, in the language this message is answered in."""
+    pinned, previous = await conversation_languages(tracker_store, sender_id)
+    language = decide_language(detect(text[:_LANGUAGE_SAMPLE]), pinned=pinned, previous=previous)
+    return phrases().phrase(phrase_id, language, **values)
+
+
+def tracker_store_of(app: Any) -> Any:
+    """The Rasa agent's tracker store of a Sanic app, or None before a model is loaded."""
+    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    return getattr(agent, "tracker_store", None)
 
 
 def metadata_problem(metadata: Any) -> str | None:
@@ -82,10 +122,10 @@ def clean(text: str) -> str:
 def check(text: str) -> Checked:
     cleaned = clean(text)
     if not cleaned.strip():
-        return Checked(None, _phrases().phrase("fallback", DEFAULT_LANGUAGE))
+        return Checked(None, "fallback")
     if len(cleaned) > MAX_MESSAGE_CHARS:
-        return Checked(None, phrase("message_too_long", cleaned, max_chars=MAX_MESSAGE_CHARS))
-    return Checked(cleaned)
+        return Checked(None, "message_too_long", {"max_chars": MAX_MESSAGE_CHARS}, cleaned[:_LANGUAGE_SAMPLE])
+    return Checked(cleaned, sample=cleaned)
 
 
 async def handle_or_apologise(

@@ -20,7 +20,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.input_guard import MAX_BODY_BYTES, check, handle_or_apologise, metadata_problem, phrase
+from channels.input_guard import (
+    MAX_BODY_BYTES,
+    check,
+    handle_or_apologise,
+    metadata_problem,
+    phrase,
+    tracker_store_of,
+)
 from faq.protocol import SLACK_SENDER_PREFIX
 
 MAX_SENDER_CHARS = 256
@@ -54,8 +61,10 @@ class FaqRestInput(RestInput):
             if problem:
                 return response.json({"error": problem}, status=400)
             checked = check(body["message"])
-            if checked.reply is not None:
-                return response.json([{"recipient_id": body["sender"], "text": checked.reply}])
+            sender, store = body["sender"], tracker_store_of(request.app)
+            if checked.refusal is not None:
+                text = await phrase(checked.refusal, checked.sample, sender, store, **checked.values)
+                return response.json([{"recipient_id": sender, "text": text}])
             metadata = body.get("metadata")
             collector = CollectingOutputChannel()
             message = UserMessage(
@@ -63,7 +72,8 @@ class FaqRestInput(RestInput):
             )
 
             async def apologise() -> None:
-                await collector.send_text_message(body["sender"], phrase("service_unavailable", checked.text))
+                apology = await phrase("service_unavailable", checked.sample, sender, store)
+                await collector.send_text_message(sender, apology)
 
             await handle_or_apologise(on_new_message(message), lambda: bool(collector.messages), apologise)
             return response.json(collector.messages)

@@ -29,7 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from channels.input_guard import check, handle_or_apologise, phrase
+from channels.input_guard import check, handle_or_apologise, phrase, tracker_store_of
 from channels.rendering import slack_message
 from faq.protocol import SLACK_SENDER_PREFIX
 
@@ -106,6 +106,8 @@ class FaqSlackInput(SlackInput):
         self._seen = _SeenEvents()
         self._tasks: set[asyncio.Task] = set()
         self._client: AsyncWebClient | None = None
+        # Rasa's tracker store, where a refusal or an apology reads the conversation's language.
+        self._tracker_store: Any = None
 
     @property
     def client(self) -> AsyncWebClient:
@@ -125,6 +127,7 @@ class FaqSlackInput(SlackInput):
         async def webhook(request: Request) -> HTTPResponse:
             if not self.is_request_from_slack_authentic(request):
                 return response.text("invalid or stale Slack signature", status=HTTPStatus.UNAUTHORIZED)
+            self._tracker_store = tracker_store_of(request.app)
             media_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
             try:
                 if media_type == "application/json":
@@ -190,8 +193,11 @@ class FaqSlackInput(SlackInput):
         checked = check(text)
 
         async def handle() -> None:
-            if checked.reply is not None:
-                await output.send_response(sender_id, {"text": checked.reply})
+            if checked.refusal is not None:
+                text = await phrase(
+                    checked.refusal, checked.sample, sender_id, self._tracker_store, **checked.values
+                )
+                await output.send_response(sender_id, {"text": text})
                 return
             message = UserMessage(
                 checked.text,
@@ -202,7 +208,8 @@ class FaqSlackInput(SlackInput):
             )
 
             async def apologise() -> None:
-                await output.send_response(sender_id, {"text": phrase("service_unavailable", checked.text)})
+                apology = await phrase("service_unavailable", checked.sample, sender_id, self._tracker_store)
+                await output.send_response(sender_id, {"text": apology})
 
             await handle_or_apologise(on_new_message(message), lambda: output.sent > 0, apologise)
 

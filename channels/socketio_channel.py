@@ -23,7 +23,14 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from channels.input_guard import MAX_METADATA_BYTES, check, handle_or_apologise, metadata_problem, phrase
+from channels.input_guard import (
+    MAX_METADATA_BYTES,
+    check,
+    handle_or_apologise,
+    metadata_problem,
+    phrase,
+    tracker_store_of,
+)
 from settings import settings
 
 logger = logging.getLogger(__name__)
@@ -88,8 +95,12 @@ class WidgetSocketIOInput(SocketIOInput):
             room = sender_id if self.session_persistence else sid
             output = WidgetOutput(sio, self.bot_message_evt)
             checked = check(data["message"])
-            if checked.reply is not None:
-                await output.send_response(room, {"text": checked.reply})
+            # python-engineio keeps the Sanic request of the socket's handshake in its environ.
+            handshake = (sio.get_environ(sid) or {}).get("sanic.request")
+            store = tracker_store_of(getattr(handshake, "app", None))
+            if checked.refusal is not None:
+                text = await phrase(checked.refusal, checked.sample, sender_id, store, **checked.values)
+                await output.send_response(room, {"text": text})
                 return
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
@@ -106,7 +117,8 @@ class WidgetSocketIOInput(SocketIOInput):
             )
 
             async def apologise() -> None:
-                await output.send_response(room, {"text": phrase("service_unavailable", checked.text)})
+                apology = await phrase("service_unavailable", checked.sample, sender_id, store)
+                await output.send_response(room, {"text": apology})
 
             await handle_or_apologise(on_new_message(message), lambda: output.sent > 0, apologise)
 

@@ -38,8 +38,7 @@ from typing import Any
 
 import yaml
 
-from faq.language import SUPPORTED_LANGUAGES
-from faq.protocol import FALLBACK_INTENT, OUT_OF_SCOPE_INTENT
+from faq.protocol import FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, SUPPORTED_LANGUAGES
 
 FALLBACK_INTENTS = {FALLBACK_INTENT, OUT_OF_SCOPE_INTENT}
 DEFAULT_KIND = "plain"

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from re import Pattern
 
+from faq.protocol import BOTH, BPO, CALL_CENTER
 from faq.text import fold, join_abbreviations
 
 
@@ -64,7 +65,7 @@ PAIRS: tuple[Pair, ...] = (
     Pair(
         "inbound_outbound",
         "types",
-        "call_center",
+        CALL_CENTER,
         "inbound_outbound",
         (
             _words(r"inbound", r"in-bound", r"prichadzaj", r"inkommande", r"saapuv"),
@@ -74,7 +75,7 @@ PAIRS: tuple[Pair, ...] = (
     Pair(
         "front_back_office",
         "types",
-        "bpo",
+        BPO,
         "front_back_office",
         (
             _words(r"front[\s-]*office", r"frontoffice"),
@@ -84,7 +85,7 @@ PAIRS: tuple[Pair, ...] = (
     Pair(
         "horizontal_vertical",
         "types",
-        "bpo",
+        BPO,
         "horizontal_vertical",
         (
             _words(r"hori[sz]ont"),
@@ -94,21 +95,21 @@ PAIRS: tuple[Pair, ...] = (
     Pair(
         "onshore_offshore",
         "types",
-        "bpo",
+        BPO,
         "onshore_offshore",
         (re.compile(rf"\b{_SHORE}\w*.*\b{_SHORE}", re.IGNORECASE | re.DOTALL),),
     ),
     Pair(
         "outsourcing_offshoring",
         "location",
-        "bpo",
+        BPO,
         "outsourcing_offshoring",
         (
             _OUTSOURCING,
             _words(r"offshor"),
         ),
     ),
-    Pair("contact_center", "contact_center", "both", None, (_CALL_CENTER, _CONTACT_CENTER), unless=_BPO),
+    Pair("contact_center", "contact_center", BOTH, None, (_CALL_CENTER, _CONTACT_CENTER), unless=_BPO),
 )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from faq import comparisons
-from faq.language import SUPPORTED_LANGUAGES
+from faq.protocol import BOTH, PHRASE_IDS, SUBJECTS, SUPPORTED_LANGUAGES
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 DEFAULT_KNOWLEDGE_FILE = KNOWLEDGE_DIR / "comparison.yml"
@@ -24,8 +24,6 @@ DEFAULT_PHRASES_FILE = KNOWLEDGE_DIR / "phrases.yml"
 
 PER_SUBJECT = "per_subject"
 FIELD = "field"
-SUBJECTS = ("bpo", "call_center")
-BOTH = "both"
 SCOPES = {PER_SUBJECT: SUBJECTS, FIELD: (BOTH,)}
 
 # The aspects every knowledge file must cover: intents, the evaluation and the actions rely
@@ -63,37 +61,8 @@ REQUIRED_ASPECTS = {
     ),
 }
 
-# Phrases the actions use; a phrases file must define each in every language.
-REQUIRED_PHRASES = (
-    "greet",
-    "goodbye",
-    "thank",
-    "bot_challenge",
-    "capabilities_intro",
-    "out_of_scope",
-    "fallback",
-    "sources_label",
-    "disagreement_label",
-    "subject_bpo",
-    "subject_call_center",
-    "subject_both",
-    "related_prompt",
-    "language_switched",
-    "unsupported_language",
-    "did_you_mean",
-    "something_else",
-    "helpful",
-    "not_helpful",
-    "feedback_thanks",
-    "feedback_sorry",
-    "table_intro",
-    "aspect_column",
-    "source_general",
-    "not_covered",
-    "not_covered_none",
-    "message_too_long",
-    "service_unavailable",
-) + tuple(f"source_article_{language}" for language in SUPPORTED_LANGUAGES)
+# Phrases the actions and channels use; a phrases file must define each in every language.
+REQUIRED_PHRASES = PHRASE_IDS
 
 
 class KnowledgeError(ValueError):
@@ -440,6 +409,31 @@ class KnowledgeBase:
 
     def subject_name(self, subject: str, language: str) -> str:
         return self.phrase(f"subject_{subject}", language)
+
+
+class ReloadableKnowledge:
+    """The knowledge base a process serves: loaded on first use, and replaced only by a
+    version that validates, so a bad edit followed by SIGHUP never takes answers away."""
+
+    def __init__(self, knowledge_file: Path, phrases_file: Path) -> None:
+        self.knowledge_file = knowledge_file
+        self.phrases_file = phrases_file
+        self._current: KnowledgeBase | None = None
+
+    def current(self) -> KnowledgeBase:
+        if self._current is None:
+            self._current = KnowledgeBase.load(self.knowledge_file, self.phrases_file)
+        return self._current
+
+    def reload(self) -> KnowledgeBase:
+        """Re-reads both files.
+
+        Raises:
+            KnowledgeError: the edited files are invalid; the last good version stays.
+        """
+        fresh = KnowledgeBase.load(self.knowledge_file, self.phrases_file)
+        self._current = fresh
+        return fresh
 
 
 def _load_phrases(path: Path) -> dict[str, dict[str, str]]:

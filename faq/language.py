@@ -1,8 +1,9 @@
-"""Which of the assistant's five languages a message is written in.
+"""Which of the assistant's five languages a message is written in, and which to answer in.
 
 Detection runs per message, but a short follow-up such as "and BPO?" carries too little
-text to overrule the language the conversation is already in; `choose_language` makes
-that call from the detector's confidence values.
+text to overrule the language the conversation is already in. `decide_language` is the one
+place that makes that call, from the message's scores, the language the user pinned and
+the conversation's language; the NLU components, the actions and the channels all call it.
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from faq.protocol import DEFAULT_LANGUAGE, SCORE_CONFIDENCE, SCORE_LANGUAGE, SUPPORTED_LANGUAGES
 from faq.text import join_abbreviations, strip_invisible, words
-
-SUPPORTED_LANGUAGES = ("en", "sk", "id", "sv", "fi")
-DEFAULT_LANGUAGE = "en"
 
 # Domain words are the same in every language ("BPO", "call center", "KPO"), so they say
 # nothing about the language and are removed before detection.
@@ -270,13 +269,28 @@ def identify(text: str, vocabulary: VocabularyModel) -> list[LanguageScore]:
     return combine(detected, known)
 
 
-def choose_language(scores: Sequence[LanguageScore], previous: str | None) -> str:
-    """The language to answer in, given a message's scores and the conversation's language.
+def decide_language(
+    scores: Sequence[LanguageScore],
+    *,
+    pinned: str | None = None,
+    previous: str | None = None,
+    unsupported: bool = False,
+) -> str:
+    """The language a message is handled and answered in.
 
     Args:
-        scores: The message's detection result, best first (see `detect`).
-        previous: The language the conversation is in, or None on its first message.
+        scores: The message's scores, best first (`identify` or `detect`); empty when the
+            message gives no evidence (gibberish, "B.P.O.?", digits).
+        pinned: The language the user asked for explicitly; it wins over everything.
+        previous: The language the conversation is in, or None on its first message (or
+            where no conversation is known, as in the NLU components).
+        unsupported: The message is in a language the assistant does not speak; it is
+            answered in the pinned language or the default, never in a guessed one.
     """
+    if pinned in SUPPORTED_LANGUAGES:
+        return pinned  # type: ignore[return-value]
+    if unsupported:
+        return DEFAULT_LANGUAGE
     if previous not in SUPPORTED_LANGUAGES:
         previous = None
     if not scores:
@@ -288,3 +302,29 @@ def choose_language(scores: Sequence[LanguageScore], previous: str | None) -> st
     if best.confidence - previous_confidence >= SWITCH_MARGIN:
         return best.code
     return previous
+
+
+def message_language(raw_scores: object, text: str) -> str:
+    """The language of one message seen on its own, as the NLU components need it: from the
+    scores the NLU stored, else detected from the text (training data, pipelines without
+    the LanguageIdentifier)."""
+    return decide_language(scores_from_parse_data(raw_scores) or detect(text))
+
+
+def scores_to_parse_data(scores: Iterable[LanguageScore]) -> list[dict[str, object]]:
+    """Scores as the NLU stores them in its parse data under `LANGUAGE_SCORES`."""
+    return [{SCORE_LANGUAGE: s.code, SCORE_CONFIDENCE: s.confidence} for s in scores]
+
+
+def scores_from_parse_data(raw: object) -> list[LanguageScore]:
+    """The scores back from parse data; anything malformed or unsupported is left out."""
+    scores = []
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, dict) and item.get(SCORE_LANGUAGE) in SUPPORTED_LANGUAGES:
+            confidence = item.get(SCORE_CONFIDENCE)
+            scores.append(
+                LanguageScore(
+                    item[SCORE_LANGUAGE], float(confidence) if isinstance(confidence, (int, float)) else 0.0
+                )
+            )
+    return scores

@@ -17,8 +17,37 @@ This module imports nothing from Rasa, so every layer can use it.
 
 from __future__ import annotations
 
+# The languages the assistant speaks, and the one it uses when a conversation gives none.
+SUPPORTED_LANGUAGES = ("en", "sk", "id", "sv", "fi")
+DEFAULT_LANGUAGE = "en"
+
+# The two subjects every per-subject answer exists for, and the value meaning "both".
+BPO = "bpo"
+CALL_CENTER = "call_center"
+SUBJECTS = (BPO, CALL_CENTER)
+BOTH = "both"
+
+# Slots the actions set and read (domain.yml declares them); the evaluation reads the first three.
+SLOT_ASPECT = "aspect"
+SLOT_SUBJECT = "subject"
+SLOT_LANGUAGE = "language"
+# Set only by an explicit request ("answer in Finnish"); then no message overrules it.
+SLOT_LANGUAGE_PINNED = "language_pinned"
+SLOT_FEEDBACK = "feedback"
+
+# Entities the NLU extracts.
+ENTITY_SUBJECT = "subject"
+ENTITY_TARGET_LANGUAGE = "target_language"
+ENTITY_RATING = "rating"
+# The values of ENTITY_RATING, also stored in the SLOT_FEEDBACK record the report reads.
+RATING_HELPFUL = "helpful"
+RATING_NOT_HELPFUL = "not_helpful"
+
 # Parse data keys added by the NLU components.
+# A list of {SCORE_LANGUAGE: code, SCORE_CONFIDENCE: 0..1}, best first (faq/language.py).
 LANGUAGE_SCORES = "language_scores"
+SCORE_LANGUAGE = "language"
+SCORE_CONFIDENCE = "confidence"
 KNOWN_VOCABULARY = "known_vocabulary"
 UNSUPPORTED_LANGUAGE = "unsupported_language"
 ASPECT_MENTIONS = "aspect_mentions"
@@ -37,6 +66,22 @@ FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FOLLOW_UP_INTENT = "inform_subject"
 TABLE_INTENT = "request_table"
+SET_LANGUAGE_INTENT = "set_language"
+# "What can you do?": answered with the list of topics, not from the knowledge file.
+CAPABILITIES_INTENT = "ask_capabilities"
+FEEDBACK_INTENT = "feedback"
+
+
+# The assistant's own lines (knowledge/phrases.yml): every phrases file defines each of
+# these in every language, so no reply path can meet a missing one.
+PHRASE_IDS = (
+    "greet", "goodbye", "thank", "bot_challenge", "capabilities_intro", "out_of_scope",
+    "fallback", "sources_label", "disagreement_label", "subject_bpo", "subject_call_center",
+    "subject_both", "related_prompt", "language_switched", "unsupported_language",
+    "did_you_mean", "something_else", "helpful", "not_helpful", "feedback_thanks",
+    "feedback_sorry", "table_intro", "aspect_column", "source_general", "not_covered",
+    "not_covered_none", "message_too_long", "service_unavailable",
+) + tuple(f"source_article_{language}" for language in SUPPORTED_LANGUAGES)  # fmt: skip
 
 
 def aspect_intent(aspect: str) -> str:

@@ -14,11 +14,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from faq.language import names_domain_term
-from faq.protocol import ASPECT_MENTIONS
+from faq.protocol import ASPECT_MENTIONS, BOTH, ENTITY_SUBJECT, SUBJECTS
 
-SUBJECT_ENTITY = "subject"
-SUBJECTS = ("bpo", "call_center")
-BOTH = "both"
 # Words that name a side itself, in the five languages; other subject words name people or
 # services linked to a side ("agent", "customer service", "asiakaspalvelija").
 _SIDE_TERMS = re.compile(
@@ -51,7 +48,7 @@ def on_topic(parse: Mapping[str, Any]) -> bool:
         parse: Rasa's parse data of the message (text, entities and the NLU's extra keys).
     """
     entities = parse.get("entities") or []
-    if any(isinstance(e, dict) and e.get("entity") == SUBJECT_ENTITY for e in entities):
+    if any(isinstance(e, dict) and e.get("entity") == ENTITY_SUBJECT for e in entities):
         return True
     if parse.get(ASPECT_MENTIONS):
         return True

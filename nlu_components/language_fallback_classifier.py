@@ -18,6 +18,7 @@ from rasa.nlu.classifiers.fallback_classifier import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from faq.language import decide_language, scores_from_parse_data
 from faq.protocol import LANGUAGE_SCORES
 
 
@@ -37,8 +38,7 @@ class LanguageAwareFallbackClassifier(FallbackClassifier):
         default = {key: self.component_config[key] for key in (THRESHOLD_KEY, AMBIGUITY_THRESHOLD_KEY)}
         per_language = self.component_config.get("per_language") or {}
         for message in messages:
-            scores = message.get(LANGUAGE_SCORES) or []
-            language = scores[0]["language"] if scores else None
+            language = decide_language(scores_from_parse_data(message.get(LANGUAGE_SCORES)))
             settings = {**default, **(per_language.get(language) or {})}
             classifier = FallbackClassifier({**self.component_config, **settings})
             classifier.process([message])

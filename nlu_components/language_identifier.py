@@ -95,8 +95,7 @@ class LanguageIdentifier(GraphComponent):
         return identifier
 
     def identify(self, text: str) -> list[dict[str, Any]]:
-        scores = languages.identify(text, self.vocabulary)
-        return [{"language": s.code, "confidence": s.confidence} for s in scores]
+        return languages.scores_to_parse_data(languages.identify(text, self.vocabulary))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:

@@ -43,11 +43,7 @@ def spacy_tokenizer(language: str):
 
 
 def _message_language(message: Message) -> str:
-    scores = message.get(LANGUAGE_SCORES)
-    if scores:
-        return scores[0]["language"]
-    detected = languages.detect(message.get(TEXT) or "")
-    return detected[0].code if detected else languages.DEFAULT_LANGUAGE
+    return languages.message_language(message.get(LANGUAGE_SCORES), message.get(TEXT) or "")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)

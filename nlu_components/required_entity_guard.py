@@ -18,6 +18,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from faq.protocol import ENTITY_RATING, ENTITY_TARGET_LANGUAGE, FEEDBACK_INTENT, SET_LANGUAGE_INTENT
+
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class RequiredEntityGuard(GraphComponent):
@@ -25,7 +27,7 @@ class RequiredEntityGuard(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"requires": {"set_language": "target_language", "feedback": "rating"}}
+        return {"requires": {SET_LANGUAGE_INTENT: ENTITY_TARGET_LANGUAGE, FEEDBACK_INTENT: ENTITY_RATING}}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.requires: dict[str, str] = {**self.get_default_config(), **config}["requires"]

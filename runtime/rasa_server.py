@@ -14,8 +14,10 @@ release other than the one these were written for, none is applied (runtime/comp
 
 from __future__ import annotations
 
+import signal
 import sys
 
+from channels.input_guard import reload_phrases
 from runtime import compatibility
 from runtime.action_calls import keep_endpoint_connections, validate_action_replies_by_event_type
 from runtime.graph_runner import run_graphs_without_dask
@@ -29,6 +31,9 @@ OPTIMISATIONS = {
 
 def main() -> None:
     compatibility.apply(OPTIMISATIONS)
+    # The channels' own lines (refusals, apologies) follow an edited phrases file, like the
+    # action server's answers do.
+    signal.signal(signal.SIGHUP, reload_phrases)
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from faq import comparisons
 from faq.knowledge import REQUIRED_ASPECTS, REQUIRED_PHRASES, KnowledgeBase
-from faq.language import SUPPORTED_LANGUAGES
+from faq.protocol import SUPPORTED_LANGUAGES
 
 PROJECT = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from channels.input_guard import MAX_MESSAGE_CHARS, check, clean
 from channels.rendering import pick_button, render_terminal, slack_message, table_lines
 from channels.rest_channel import _problem_with
-from faq.language import choose_language, detect
+from faq.language import decide_language, detect
 from faq.text import fold, words
 
 TEXT = st.text(max_size=3000)
@@ -26,13 +26,13 @@ COUNTS = {"inputs": 0}
 def test_check_either_passes_clean_bounded_text_or_replies(text):
     COUNTS["inputs"] += 1
     checked = check(text)
-    assert (checked.text is None) != (checked.reply is None)
+    assert (checked.text is None) != (checked.refusal is None)
     if checked.text is not None:
         assert checked.text.strip() and len(checked.text) <= MAX_MESSAGE_CHARS
         assert not any(ord(c) < 32 and c not in "\t\n" for c in checked.text)
         assert "\u200b" not in checked.text
     else:
-        assert checked.reply.strip()
+        assert checked.refusal in {"fallback", "message_too_long"}
 
 
 @settings(max_examples=200, deadline=None)
@@ -45,7 +45,7 @@ def test_cleaning_is_idempotent_and_folding_total(text):
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=400), st.sampled_from([None, "en", "sk", "id", "sv", "fi", "xx"]))
 def test_language_choice_is_always_one_of_the_five(text, previous):
-    assert choose_language(detect(text), previous) in {"en", "sk", "id", "sv", "fi"}
+    assert decide_language(detect(text), previous=previous) in {"en", "sk", "id", "sv", "fi"}
 
 
 @settings(max_examples=300, deadline=None)

@@ -10,7 +10,7 @@ import yaml
 
 from actions.messages import answer_messages
 from faq.knowledge import REQUIRED_ASPECTS
-from faq.language import SUPPORTED_LANGUAGES
+from faq.protocol import SUPPORTED_LANGUAGES
 from tests.conftest import PROJECT
 
 DOMAIN = yaml.safe_load((PROJECT / "domain.yml").read_text(encoding="utf-8"))

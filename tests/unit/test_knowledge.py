@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-from faq.knowledge import BOTH, KnowledgeBase, KnowledgeError
-from faq.language import SUPPORTED_LANGUAGES
+from faq.knowledge import KnowledgeBase, KnowledgeError
+from faq.protocol import BOTH, SUPPORTED_LANGUAGES
 from tests.conftest import small_knowledge_document, small_phrases_document, write_yaml
 
 
@@ -124,7 +124,7 @@ def test_edited_file_is_served_after_reload_without_retraining(tmp_path, knowled
     from actions.settings import Settings
 
     monkeypatch.setattr(knowledge_store, "settings", lambda: Settings(*knowledge_files))
-    monkeypatch.setattr(knowledge_store, "_current", None)
+    knowledge_store._store.cache_clear()
     assert (
         knowledge_store.shared_knowledge().answer("pay", "bpo", "en").parts[0].text == "pay bpo answer [en]"
     )
@@ -142,3 +142,4 @@ def test_edited_file_is_served_after_reload_without_retraining(tmp_path, knowled
         knowledge_store.reload_knowledge()
     # The last good version keeps being served.
     assert knowledge_store.shared_knowledge().answer("pay", "bpo", "en").parts[0].text == "Edited pay answer."
+    knowledge_store._store.cache_clear()

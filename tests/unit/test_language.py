@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from faq.language import choose_language, detect, language_text
+from faq.language import decide_language, detect, language_text
 
 
 @pytest.mark.parametrize(
@@ -20,7 +20,7 @@ from faq.language import choose_language, detect, language_text
     ],
 )
 def test_first_message_sets_the_language(text, expected):
-    assert choose_language(detect(text), previous=None) == expected
+    assert decide_language(detect(text), previous=None) == expected
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ def test_first_message_sets_the_language(text, expected):
     ],
 )
 def test_short_follow_ups_keep_the_conversation_language(text, previous):
-    assert choose_language(detect(text), previous=previous) == previous
+    assert decide_language(detect(text), previous=previous) == previous
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def test_short_follow_ups_keep_the_conversation_language(text, previous):
     ],
 )
 def test_a_clear_message_in_another_language_switches(text, previous, expected):
-    assert choose_language(detect(text), previous=previous) == expected
+    assert decide_language(detect(text), previous=previous) == expected
 
 
 def test_domain_terms_do_not_count_as_english():
@@ -57,11 +57,11 @@ def test_domain_terms_do_not_count_as_english():
 
 def test_no_letters_means_no_scores():
     assert detect("?!? 123") == []
-    assert choose_language([], previous=None) == "en"
+    assert decide_language([], previous=None) == "en"
 
 
 def test_domain_loanwords_do_not_decide_the_language():
-    assert choose_language(detect("Čo je non-voice proces?"), previous=None) == "sk"
+    assert decide_language(detect("Čo je non-voice proces?"), previous=None) == "sk"
 
 
 # --- messages that give no evidence of a language -------------------------------------
@@ -93,7 +93,7 @@ def test_gibberish_abbreviations_and_bare_terms_have_no_language(text):
 def test_without_evidence_the_conversation_language_or_english_answers(previous, expected):
     from faq.language import identify
 
-    assert choose_language(identify("qwrtz plkmn", _vocabulary()), previous) == expected
+    assert decide_language(identify("qwrtz plkmn", _vocabulary()), previous=previous) == expected
 
 
 @pytest.mark.parametrize(
@@ -107,7 +107,7 @@ def test_without_evidence_the_conversation_language_or_english_answers(previous,
 def test_a_dotted_abbreviation_does_not_decide_the_language(text, expected):
     from faq.language import identify
 
-    assert choose_language(identify(text, _vocabulary()), None) == expected
+    assert decide_language(identify(text, _vocabulary())) == expected
 
 
 def test_dotted_abbreviations_are_joined():
@@ -133,3 +133,52 @@ def test_real_words_and_acronyms_are_not_gibberish(text):
     from faq.language import looks_like_gibberish
 
     assert not looks_like_gibberish(text)
+
+
+# The one language decision (faq.language.decide_language), as the NLU, the actions and the
+# channels call it: message, pinned language, conversation language -> reply language.
+DECISIONS = [
+    # gibberish: no evidence, so the conversation's language, else English
+    ("asdkj qwpoe zzxm", None, None, False, "en"),
+    ("asdkj qwpoe zzxm", None, "fi", False, "fi"),
+    ("xqzv blorf wug", None, "sv", False, "sv"),
+    # one-word and abbreviation-only messages keep the conversation's language
+    ("BPO?", None, "sk", False, "sk"),
+    ("B.P.O.?", None, "id", False, "id"),
+    ("ok", None, "fi", False, "fi"),
+    # a clear sentence switches an unpinned conversation
+    ("Vad är skillnaden mellan BPO och callcenter?", None, "en", False, "sv"),
+    ("Apa perbedaan BPO dan call center?", None, "fi", False, "id"),
+    # mixed-language: Finnish question with English domain words
+    ("Mitä eroa on BPO:lla ja call centerillä?", None, None, False, "fi"),
+    ("Berapa gaji karyawan di perusahaan call center?", None, "en", False, "id"),
+    # an explicit switch (pinned) wins over the message's own language
+    ("What is BPO?", "fi", "fi", False, "fi"),
+    ("Čo je call centrum?", "sv", "en", False, "sv"),
+    # a language the assistant does not speak: the default, or the pinned one
+    ("Was ist der Unterschied zwischen BPO und Callcenter?", None, "sk", True, "en"),
+    ("Was ist der Unterschied zwischen BPO und Callcenter?", "fi", "fi", True, "fi"),
+    # a pinned or previous value that is not a supported language is ignored
+    ("What is BPO?", "de", "xx", False, "en"),
+]
+
+
+@pytest.mark.parametrize("text, pinned, previous, unsupported, expected", DECISIONS)
+def test_one_language_decision(text, pinned, previous, unsupported, expected):
+    from faq.language import identify
+
+    scores = identify(text, _vocabulary())
+    assert (
+        decide_language(scores, pinned=pinned, previous=previous, unsupported=unsupported) == expected
+    )
+
+
+def test_scores_survive_the_parse_data_round_trip_and_junk_is_dropped():
+    from faq.language import LanguageScore, scores_from_parse_data, scores_to_parse_data
+
+    scores = [LanguageScore("fi", 0.9), LanguageScore("sv", 0.1)]
+    assert scores_from_parse_data(scores_to_parse_data(scores)) == scores
+    assert scores_from_parse_data([{"language": "de", "confidence": 1}, "x", {"language": "en"}]) == [
+        LanguageScore("en", 0.0)
+    ]
+    assert scores_from_parse_data(None) == []
