@@ -103,25 +103,83 @@ class _BorrowedSession:
         return None
 
 
-def keep_endpoint_connections() -> None:
+def kept_open_endpoint_class() -> type:
+    """`EndpointConfig` for the action server, with one session kept open per event loop.
+
+    A subclass, so only the action endpoint changes: the model server, NLG or any other
+    endpoint keeps Rasa's session per request. Built on first use so that importing this
+    module does not import Rasa.
+    """
     from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
-    def session(self: EndpointConfig) -> _BorrowedSession:
-        shared: aiohttp.ClientSession | None = self.__dict__.get("_shared_session")
-        loop = asyncio.get_running_loop()
-        if shared is None or shared.closed or self.__dict__.get("_shared_session_loop") is not loop:
-            auth = (
-                aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
-                if self.basic_auth
-                else None
+    class KeptOpenActionEndpoint(EndpointConfig):
+        @classmethod
+        def from_endpoint(cls, endpoint: EndpointConfig) -> KeptOpenActionEndpoint:
+            kept = cls(
+                endpoint.url,
+                endpoint.params,
+                endpoint.headers,
+                endpoint.basic_auth,
+                endpoint.token,
+                endpoint.token_name,
+                endpoint.cafile,
+                **endpoint.kwargs,
             )
-            shared = aiohttp.ClientSession(
-                headers=self.headers,
-                auth=auth,
-                timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-                connector=aiohttp.TCPConnector(keepalive_timeout=CLIENT_KEEPALIVE_SECONDS),
-            )
-            self.__dict__["_shared_session"], self.__dict__["_shared_session_loop"] = shared, loop
-        return _BorrowedSession(shared)
+            kept.type = endpoint.type
+            return kept
 
-    EndpointConfig.session = session
+        def session(self) -> _BorrowedSession:  # type: ignore[override]
+            shared: aiohttp.ClientSession | None = self.__dict__.get("_shared_session")
+            loop = asyncio.get_running_loop()
+            if shared is None or shared.closed or self.__dict__.get("_shared_session_loop") is not loop:
+                auth = (
+                    aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+                    if self.basic_auth
+                    else None
+                )
+                shared = aiohttp.ClientSession(
+                    headers=self.headers,
+                    auth=auth,
+                    timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                    connector=aiohttp.TCPConnector(keepalive_timeout=CLIENT_KEEPALIVE_SECONDS),
+                )
+                self.__dict__["_shared_session"], self.__dict__["_shared_session_loop"] = shared, loop
+            return _BorrowedSession(shared)
+
+        async def close(self) -> None:
+            """Closes the kept session (the server is stopping)."""
+            shared: aiohttp.ClientSession | None = self.__dict__.pop("_shared_session", None)
+            if shared is not None and not shared.closed:
+                await shared.close()
+
+        def copy(self) -> KeptOpenActionEndpoint:
+            return KeptOpenActionEndpoint.from_endpoint(self)
+
+    return KeptOpenActionEndpoint
+
+
+def keep_action_server_connections() -> None:
+    """The action endpoint read from endpoints.yml keeps its connections open, and the
+    session is closed when the server stops (Rasa's own shutdown listener, extended)."""
+    import rasa.core.run
+    from rasa.core.utils import AvailableEndpoints
+
+    kept_open = kept_open_endpoint_class()
+    read_endpoints = AvailableEndpoints.read_endpoints.__func__  # type: ignore[attr-defined]
+
+    def read_with_kept_open_action_endpoint(cls: type, endpoint_file: str) -> Any:
+        endpoints = read_endpoints(cls, endpoint_file)
+        if endpoints.action is not None:
+            endpoints.action = kept_open.from_endpoint(endpoints.action)
+        return endpoints
+
+    close_resources = rasa.core.run.close_resources
+
+    async def close_resources_and_action_session(app: Any, loop: Any) -> None:
+        await close_resources(app, loop)
+        endpoint = getattr(getattr(app.ctx, "agent", None), "action_endpoint", None)
+        if isinstance(endpoint, kept_open):
+            await endpoint.close()
+
+    AvailableEndpoints.read_endpoints = classmethod(read_with_kept_open_action_endpoint)  # type: ignore[assignment]
+    rasa.core.run.close_resources = close_resources_and_action_session

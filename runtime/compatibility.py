@@ -1,8 +1,8 @@
 """Which Rasa version the runtime's replacements of Rasa internals were written for.
 
-The optimisations in runtime/ replace private parts of Rasa (a method of `RemoteAction`,
-`EndpointConfig.session`, the graph runner `rasa.core.processor` uses, the SQL tracker
-store's per-operation connections). They are correct for the Rasa release they were
+The optimisations in runtime/ change how parts of Rasa work (a method of `RemoteAction`,
+the action endpoint's session and Rasa's shutdown listener, the graph runner
+`rasa.core.processor` uses, the SQL tracker store's per-operation connections). They are correct for the Rasa release they were
 written and tested against, and nothing guarantees them on another. On any other version
 none is applied: the assistant runs on stock Rasa behaviour, and one warning says which
 optimisations are off.

@@ -19,12 +19,12 @@ import sys
 
 from channels.input_guard import reload_phrases
 from runtime import compatibility
-from runtime.action_calls import keep_endpoint_connections, validate_action_replies_by_event_type
+from runtime.action_calls import keep_action_server_connections, validate_action_replies_by_event_type
 from runtime.graph_runner import run_graphs_without_dask
 
 OPTIMISATIONS = {
     "action reply validation by event type": validate_action_replies_by_event_type,
-    "kept-open action server connections": keep_endpoint_connections,
+    "kept-open action server connections": keep_action_server_connections,
     "graph run without dask": run_graphs_without_dask,
 }
 

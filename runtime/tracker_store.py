@@ -103,10 +103,7 @@ class CachedSQLiteTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         rows = self._sessions.get(tracker.sender_id)
         if rows is None:  # not read through this store lately: count as Rasa does
-            with self.session_scope() as session:
-                already_stored = self._event_query(
-                    session, tracker.sender_id, fetch_events_from_all_sessions=False
-                ).count()
+            already_stored = self._stored_in_current_session(tracker.sender_id)
         else:
             already_stored = len(rows)
         new_rows = [_row_data(event) for event in list(tracker.events)[already_stored:]]
@@ -117,6 +114,22 @@ class CachedSQLiteTrackerStore(SQLTrackerStore):
                 )
         if rows is not None:
             self._remember(tracker.sender_id, _current_session(rows + new_rows))
+
+    def _stored_in_current_session(self, sender_id: str) -> int:
+        """How many events of the conversation's latest session are stored: the events from
+        the latest `session_started` on (by timestamp, as Rasa's own store reads them)."""
+        events = self.SQLEvent.__table__
+        of_sender = events.c.sender_id == sender_id
+        with self.engine.connect() as connection:
+            session_start = connection.execute(
+                sa.select(sa.func.max(events.c.timestamp)).where(
+                    of_sender, events.c.type_name == SessionStarted.type_name
+                )
+            ).scalar()
+            count = sa.select(sa.func.count()).select_from(events).where(of_sender)
+            if session_start is not None:
+                count = count.where(events.c.timestamp >= session_start)
+            return int(connection.execute(count).scalar() or 0)
 
     def _remember(self, sender_id: str, rows: list[dict[str, Any]]) -> None:
         self._forget(sender_id)
@@ -163,4 +176,6 @@ def _event_class(type_name: str) -> type:
 
 
 def _event(row: dict[str, Any]) -> Event:
+    # `_from_parameters` is what Rasa's public `Event.from_parameters` calls once it has
+    # resolved the class; the one private name used here, checked by the version guard.
     return _event_class(row["type_name"])._from_parameters(json.loads(row["data"]))

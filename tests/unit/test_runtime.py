@@ -18,7 +18,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from runtime.action_calls import ActionReplyValidator, keep_endpoint_connections
+from runtime.action_calls import ActionReplyValidator, keep_action_server_connections
 from runtime.tracker_store import CachedSQLiteTrackerStore
 from tests.conftest import PROJECT
 
@@ -183,26 +183,45 @@ def test_the_reply_validator_agrees_with_the_full_schema(reply):
         assert raised.value.message == next(iter(full.iter_errors(reply))).message
 
 
-def test_the_endpoint_session_is_kept_open_between_calls_and_renewed_when_closed():
+def test_only_the_action_endpoint_keeps_its_session_open_and_closes_it_on_shutdown(tmp_path):
+    import rasa.core.run
+    from rasa.core.utils import AvailableEndpoints
     from rasa.utils.endpoints import EndpointConfig
 
-    original = EndpointConfig.session
-    keep_endpoint_connections()
+    endpoints_file = tmp_path / "endpoints.yml"
+    endpoints_file.write_text(
+        "action_endpoint:\n  url: http://127.0.0.1:1/webhook\n" "models:\n  url: http://127.0.0.1:2/model\n",
+        encoding="utf-8",
+    )
+    original_read, original_close = (
+        AvailableEndpoints.__dict__["read_endpoints"],
+        rasa.core.run.close_resources,
+    )
+    keep_action_server_connections()
     try:
+        endpoints = AvailableEndpoints.read_endpoints(str(endpoints_file))
+        action, model = endpoints.action, endpoints.model
+        assert type(model) is EndpointConfig  # every other endpoint is Rasa's own
+        assert action.url == "http://127.0.0.1:1/webhook" and action == action.copy()
+
+        class _App:
+            class ctx:  # noqa: N801 - Sanic's attribute name
+                agent = type("Agent", (), {"action_endpoint": action, "tracker_store": None})()
 
         async def sessions() -> tuple:
-            endpoint = EndpointConfig("http://127.0.0.1:1/webhook")
-            async with endpoint.session() as first:
+            async with action.session() as first:
                 pass
-            async with endpoint.session() as second:
+            async with action.session() as second:
                 pass
-            await second.close()
-            async with endpoint.session() as third:
+            async with model.session() as other:
                 pass
-            await third.close()
-            return first, second, third
+            await rasa.core.run.close_resources(_App, None)
+            return first, second, other
 
-        first, second, third = run(sessions())
-        assert first is second and third is not second
+        _App.ctx.agent.tracker_store = type("Store", (), {"event_broker": None})()
+        first, second, other = run(sessions())
+        assert first is second and other is not first
+        assert first.closed and other.closed  # closed by the shutdown listener / by Rasa
     finally:
-        EndpointConfig.session = original
+        AvailableEndpoints.read_endpoints = original_read
+        rasa.core.run.close_resources = original_close
