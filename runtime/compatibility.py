@@ -2,10 +2,10 @@
 
 The optimisations in runtime/ change how parts of Rasa work (a method of `RemoteAction`,
 the action endpoint's session and Rasa's shutdown listener, the graph runner
-`rasa.core.processor` uses, the SQL tracker store's per-operation connections). They are correct for the Rasa release they were
-written and tested against, and nothing guarantees them on another. On any other version
-none is applied: the assistant runs on stock Rasa behaviour, and one warning says which
-optimisations are off.
+`rasa.core.processor` uses, the SQL tracker store's per-operation connections). They are
+correct for the Rasa release they were written and tested against, and nothing guarantees
+them on another. On any other version none is applied: the assistant runs on stock Rasa
+behaviour, and one warning says which optimisations are off.
 """
 
 from __future__ import annotations
