@@ -25,8 +25,6 @@ import argparse
 import json
 import os
 import random
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -52,15 +50,14 @@ PROJECT_SERVING = ([str(PYTHON), "-m", "runtime.rasa_server"], None)
 STOCK_SERVING = ([str(RASA)], PROJECT / "bench" / "endpoints.stock.yml")
 SERVED_ALIKE = "rasa_default_served_like_project"
 
+# `python bench/run_bench.py` puts bench/, not the project, on sys.path; deploy/ is imported from there.
+if str(PROJECT) not in sys.path:
+    sys.path.insert(0, str(PROJECT))
+from deploy.processes import ServerProcess, free_port, stop_all  # noqa: E402
+
 
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -139,21 +136,22 @@ class Server:
                 "TRACKER_DB": str(workdir / f"tracker-{uuid.uuid4().hex[:6]}.db"),
             }
         )
-        log_file = open(workdir / "server.log", "ab")
-        self.actions = subprocess.Popen(
+        log_path = workdir / "server.log"  # both servers append to it
+        self.actions = ServerProcess(
             [str(PYTHON), "-m", "actions.server", "--host", "127.0.0.1", "--port", str(self.action_port)],
             cwd=PROJECT,
             env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
+            log_path=log_path,
+            ready_urls=[f"http://127.0.0.1:{self.action_port}/health"],
+            name="action server",
+        ).start()
         command, endpoints = serving
         if endpoints is None:
             from settings import Settings
 
             endpoints = workdir / f"endpoints-{uuid.uuid4().hex[:6]}.yml"
             endpoints.write_text(Settings.from_environment(env).endpoints_yaml(), encoding="utf-8")
-        self.rasa = subprocess.Popen(
+        self.rasa = ServerProcess(
             [
                 *command,
                 "run",
@@ -173,19 +171,18 @@ class Server:
             ],
             cwd=PROJECT,
             env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
+            log_path=log_path,
+            ready_urls=[f"{self.url}/status?token={TOKEN}"],
+            name="rasa",
+        ).start()
+        # Both load in parallel; together they get 300 s to answer.
         deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.url}/status?token={TOKEN}", timeout=2)
-                urllib.request.urlopen(f"http://127.0.0.1:{self.action_port}/health", timeout=2)
-                return
-            except OSError:
-                time.sleep(1)
-        self.stop()
-        raise RuntimeError("servers did not start; see server.log")
+        try:
+            for server in (self.actions, self.rasa):
+                server.wait_ready(timeout=deadline - time.monotonic())
+        except BaseException:  # not ready, or Ctrl-C while waiting: stop both, not only the late one
+            self.stop()
+            raise
 
     def peak_rss_mb(self) -> dict[str, float]:
         def peak(pid: int) -> float:
@@ -198,14 +195,7 @@ class Server:
         return {"rss_rasa_mb": rasa, "rss_actions_mb": actions, "rss_total_mb": rasa + actions}
 
     def stop(self) -> None:
-        for process in (self.rasa, self.actions):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in (self.rasa, self.actions):
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all([self.rasa, self.actions], timeout=30)
 
 
 def ask(url: str, sender: str, text: str) -> float:

@@ -11,23 +11,15 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from string import Template
 
+from deploy.processes import ServerProcess, free_port, stop_all
+
 PROJECT = Path(__file__).resolve().parent.parent
 TOKEN = "cluster-token"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def postgres_binary(name: str) -> str | None:
@@ -46,19 +38,6 @@ def missing_programs() -> list[str]:
     return [name for name, path in wanted.items() if not path]
 
 
-def _wait_http(url: str, timeout: float, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"{what} not ready in {timeout:.0f}s")
-
-
 class LocalCluster:
     """PostgreSQL + Redis + N Rasa + N action servers + nginx, on loopback."""
 
@@ -66,15 +45,15 @@ class LocalCluster:
         self.workdir = workdir.resolve()  # nginx resolves relative paths against its prefix
         self.model = model
         self.processes = processes
-        self._children: list[subprocess.Popen] = []
+        self._children: list[ServerProcess] = []
         # PostgreSQL runs as the `postgres` user, who cannot enter pytest's private folders:
         # its data lives in a folder of its own under the system temp directory.
         self._pg_root = Path(tempfile.mkdtemp(prefix="bpo-faq-pg-"))
         self._pg_data = self._pg_root / "data"
-        self.pg_port = _free_port()
-        self.redis_port = _free_port()
-        self.rasa_port = _free_port()
-        self.action_port = _free_port()
+        self.pg_port = free_port()
+        self.redis_port = free_port()
+        self.rasa_port = free_port()
+        self.action_port = free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.db_url = f"postgresql://rasa:rasa@127.0.0.1:{self.pg_port}/rasa"
         self.rasa_urls: list[str] = []
@@ -92,14 +71,7 @@ class LocalCluster:
         return self
 
     def stop(self) -> None:
-        for child in reversed(self._children):
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in reversed(self._children):
-            try:
-                child.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        stop_all(reversed(self._children), timeout=30)
         self._children.clear()
         if (self._pg_data / "postmaster.pid").exists():
             self._as_postgres([postgres_binary("pg_ctl"), "-D", str(self._pg_data), "-m", "fast", "stop"])
@@ -186,15 +158,9 @@ class LocalCluster:
                 str(self.workdir),
             ],
             "redis.log",
+            ready_port=self.redis_port,
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.redis_port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("redis did not start")
+        self._redis.wait_ready(timeout=20, interval=0.2)
 
     def environment(self) -> dict[str, str]:
         return {
@@ -220,11 +186,12 @@ class LocalCluster:
         rasa_ports, action_ports, started = [], [], []
         python = str(PROJECT / ".venv" / "bin" / "python")
         for index in range(self.processes):
-            action_port, rasa_port = _free_port(), _free_port()
+            action_port, rasa_port = free_port(), free_port()
             actions = self._spawn(
                 [python, "-m", "actions.server", "--host", "127.0.0.1", "--port", str(action_port)],
                 f"actions-{index}.log",
                 env,
+                ready_urls=[f"http://127.0.0.1:{action_port}/health"],
             )
             server = self._spawn(
                 [
@@ -248,14 +215,15 @@ class LocalCluster:
                 ],
                 f"rasa-{index}.log",
                 env,
+                ready_urls=[f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}"],
             )
             rasa_ports.append(rasa_port)
             action_ports.append(action_port)
-            started.append((actions, action_port, server, rasa_port))
+            started.append((actions, server))
         # All processes load in parallel; then each must answer.
-        for actions, action_port, server, rasa_port in started:
-            _wait_http(f"http://127.0.0.1:{action_port}/health", 120, actions, "action server")
-            _wait_http(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", 300, server, "rasa")
+        for actions, server in started:
+            actions.wait_ready(timeout=120)
+            server.wait_ready(timeout=300)
         self.rasa_urls = [f"http://127.0.0.1:{port}" for port in rasa_ports]
         return rasa_ports, action_ports
 
@@ -271,16 +239,29 @@ class LocalCluster:
         )
         (prefix / "nginx.conf").write_text(config)
         nginx = self._spawn(
-            [shutil.which("nginx"), "-p", str(prefix), "-c", str(prefix / "nginx.conf")], "nginx.out"
+            [shutil.which("nginx"), "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+            "nginx.out",
+            ready_urls=[f"{self.url}/status?token={TOKEN}"],
         )
-        _wait_http(f"{self.url}/status?token={TOKEN}", 30, nginx, "nginx")
+        nginx.wait_ready(timeout=30)
 
     def _spawn(
-        self, command: list[str], log_name: str, env: dict[str, str] | None = None
-    ) -> subprocess.Popen:
-        log = open(self.workdir / log_name, "ab")
-        child = subprocess.Popen(
-            command, cwd=PROJECT, env=env or self.environment(), stdout=log, stderr=subprocess.STDOUT
-        )
+        self,
+        command: list[str],
+        log_name: str,
+        env: dict[str, str] | None = None,
+        ready_urls: list[str] | None = None,
+        ready_port: int | None = None,
+    ) -> ServerProcess:
+        child = ServerProcess(
+            command,
+            cwd=PROJECT,
+            env=env or self.environment(),
+            log_path=self.workdir / log_name,
+            ready_urls=ready_urls or [],
+            ready_port=ready_port,
+            name=log_name.split(".")[0],
+        ).start()
+        # Registered at once, so start()'s clean-up stops it even if waiting for it fails.
         self._children.append(child)
         return child

@@ -6,26 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import socket
-import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from deploy.processes import ServerNotReady, ServerProcess, free_port
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 MODEL = PROJECT / "models" / "bpo-faq.tar.gz"
 STACK_TOKEN = "integration-test-token"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -111,9 +103,9 @@ class Stack:
     def __init__(
         self, tmp: Path, model: Path, slack_api_url: str = "", token: str = STACK_TOKEN, **env: str
     ) -> None:
-        self.rasa_port = _free_port()
-        self.action_port = _free_port()
-        self.widget_port = _free_port()
+        self.rasa_port = free_port()
+        self.action_port = free_port()
+        self.widget_port = free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.widget_url = f"http://127.0.0.1:{self.widget_port}"
         self.token = token
@@ -143,43 +135,32 @@ class Stack:
                 SLACK_SIGNING_SECRET=SLACK_SIGNING_SECRET,
                 SLACK_API_URL=slack_api_url,
             )
-        self.process: subprocess.Popen | None = None
+        self.process: ServerProcess | None = None
 
     def start(self, timeout: float = 180.0) -> None:
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                [str(PROJECT / "scripts" / "run.sh")],
-                cwd=PROJECT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"stack exited early:\n{self.logs()[-3000:]}")
-            if self._ready():
-                return
-            time.sleep(1)
-        self.stop()
-        raise RuntimeError(f"stack not ready in {timeout}s:\n{self.logs()[-3000:]}")
+        # With the HTTP API off there is no /status: "/" answers once the model is loaded.
+        rasa_probe = f"{self.url}/status?token={self.token}" if self.token else f"{self.url}/"
+        self.process = ServerProcess(
+            [str(PROJECT / "scripts" / "run.sh")],
+            cwd=PROJECT,
+            env=self.env,
+            log_path=self.log,
+            ready_urls=[rasa_probe, f"http://127.0.0.1:{self.action_port}/health"],
+            # run.sh's servers are its children: its own session lets stop() signal them all.
+            new_session=True,
+            name="stack",
+        ).start()
+        try:
+            self.process.wait_ready(timeout)
+        except ServerNotReady as error:
+            self.stop()
+            # run.sh's own log says little: the servers' logs under log/ say why.
+            raise RuntimeError(f"stack {error.reason}:\n{self.logs()[-3000:]}") from error
 
     def logs(self) -> str:
         """Everything the stack printed: run.sh's own output and each server's log file."""
         parts = [self.log] + sorted((self.log.parent / "log").glob("*.log"))
         return "\n".join(path.read_text(errors="replace") for path in parts if path.exists())
-
-    def _ready(self) -> bool:
-        try:
-            # With the HTTP API off there is no /status: "/" answers once the model is loaded.
-            probe = f"{self.url}/status?token={self.token}" if self.token else f"{self.url}/"
-            with urllib.request.urlopen(probe, timeout=2) as response:
-                rasa_ok = response.status == 200
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.action_port}/health", timeout=2) as response:
-                return rasa_ok and response.status == 200
-        except OSError:
-            return False
 
     def child_pid(self, marker: str) -> int:
         """The PID of the process this stack started whose command line contains `marker`."""
@@ -197,13 +178,8 @@ class Stack:
         raise LookupError(marker)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        if self.process:
+            self.process.stop(timeout=30)
 
 
 @pytest.fixture(scope="session")

@@ -8,16 +8,14 @@ that is the only difference from the defaults (endpoints.yml, test_settings.py c
 from __future__ import annotations
 
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pexpect
 import pytest
 
+from deploy.processes import ServerNotReady, free_port, start_server
 from settings import Settings
 from tests.conftest import PROJECT
-from tests.live_stack import _free_port
 
 VENV_BIN = PROJECT / ".venv" / "bin"
 DOWN = "\x1b[B"
@@ -37,37 +35,27 @@ def _rasa_user_environment(tmp_path: Path) -> dict:
 def rasa_way(tmp_path_factory, trained_model):
     """`rasa run actions` started the Rasa way, and endpoints for it on a free port."""
     tmp = tmp_path_factory.mktemp("rasa-way")
-    action_port = _free_port()
+    action_port = free_port()
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(
         Settings(action_port=action_port, tracker_db=str(tmp / "tracker.db")).endpoints_yaml(),
         encoding="utf-8",
     )
     env = {**_rasa_user_environment(tmp), "SANIC_HOST": "127.0.0.1"}
-    log = open(tmp / "actions.log", "wb")
-    actions = subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port)],
-        cwd=PROJECT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{action_port}/health", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or actions.poll() is not None:
-                    pytest.fail(
-                        f"`rasa run actions` did not start: {(tmp / 'actions.log').read_text()[-2000:]}"
-                    )
-                time.sleep(0.5)
+        actions = start_server(
+            [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port)],
+            cwd=PROJECT,
+            env=env,
+            log_path=tmp / "actions.log",
+            ready_urls=[f"http://127.0.0.1:{action_port}/health"],
+            timeout=120,
+            name="`rasa run actions`",
+        )
+    except ServerNotReady as error:
+        pytest.fail(str(error))
+    with actions:
         yield tmp, endpoints
-    finally:
-        actions.terminate()
-        actions.wait(timeout=30)
 
 
 def _ask(shell, question: str, expected: str) -> str:
@@ -86,7 +74,7 @@ def test_rasa_shell_answers_in_two_languages_against_rasa_run_actions(rasa_way):
     tmp, endpoints = rasa_way
     shell = pexpect.spawn(
         str(VENV_BIN / "rasa"),
-        ["shell", "--interface", "127.0.0.1", "--port", str(_free_port()), "--endpoints", str(endpoints)],
+        ["shell", "--interface", "127.0.0.1", "--port", str(free_port()), "--endpoints", str(endpoints)],
         cwd=str(PROJECT),
         env=_rasa_user_environment(tmp),
         encoding="utf-8",

@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import uuid
 import pytest
 import yaml
 
+from deploy.processes import free_port, start_server
 from tests.conftest import PROJECT
 from tests.live_stack import Stack
 
@@ -38,12 +38,6 @@ def _apology(language: str) -> str:
     from faq.knowledge import KnowledgeBase
 
     return KnowledgeBase.load().phrase("service_unavailable", language)
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_a_frozen_action_server_gets_an_apology_in_the_users_language_then_answers_resume(stack):
@@ -69,7 +63,8 @@ def stack_without_actions_or_api(trained_model, tmp_path_factory):
         tmp_path_factory.mktemp("no-actions"),
         trained_model,
         token="",
-        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{_closed_port()}/webhook",
+        # A free port is a closed one: nothing listens there.
+        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{free_port()}/webhook",
     )
     running.start()
     yield running
@@ -106,7 +101,7 @@ def _broken_copy(tmp_path):
 def test_a_broken_knowledge_file_stops_the_action_server_from_starting(tmp_path):
     broken = _broken_copy(tmp_path)
     completed = subprocess.run(
-        [sys.executable, "-m", "actions.server", "--port", str(_closed_port())],
+        [sys.executable, "-m", "actions.server", "--port", str(free_port())],
         cwd=PROJECT,
         env={**os.environ, "KNOWLEDGE_FILE": str(broken), "PYTHONPATH": str(PROJECT)},
         capture_output=True,
@@ -120,23 +115,17 @@ def test_a_broken_knowledge_file_stops_the_action_server_from_starting(tmp_path)
 def test_a_broken_file_on_reload_keeps_the_last_good_version(tmp_path):
     knowledge = tmp_path / "comparison.yml"
     shutil.copy(PROJECT / "knowledge" / "comparison.yml", knowledge)
-    port = _closed_port()
+    port = free_port()
     log = tmp_path / "actions.log"
-    server = subprocess.Popen(
+    with start_server(
         [sys.executable, "-m", "actions.server", "--port", str(port)],
         cwd=PROJECT,
         env={**os.environ, "KNOWLEDGE_FILE": str(knowledge), "PYTHONPATH": str(PROJECT)},
-        stdout=open(log, "wb"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
+        log_path=log,
+        ready_urls=[f"http://127.0.0.1:{port}/health"],
+        timeout=90,
+        name="action server",
+    ) as server:
         (tmp_path / "broken").mkdir()
         knowledge.write_text(_broken_copy(tmp_path / "broken").read_text(encoding="utf-8"), encoding="utf-8")
         server.send_signal(signal.SIGHUP)
@@ -170,9 +159,6 @@ def test_a_broken_file_on_reload_keeps_the_last_good_version(tmp_path):
             result = json.loads(response.read())
         assert result["responses"][0]["text"]  # the Swedish BPO pay answer, from the last good version
         assert "aspects.pay.entries.bpo.answer: missing key 'sv'" in log.read_text()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 SCALE_TURNS = ["What skills do call center agents need?", "and for BPO?", "what are its disadvantages?"]
