@@ -71,8 +71,11 @@ validate: install-dev ## Check the knowledge file and the Rasa training data
 	$(PYTHON) -m faq.validate
 	$(RASA) data validate --fail-on-warnings
 
-lint: install-dev ## ruff (pyflakes, bugbear, import order)
+lint: install-dev ## ruff (checks and format), mypy (strict on faq, actions, channels, settings), complexity <= 15
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(PYTHON) scripts/check_complexity.py
 
 test-unit: install-dev ## Unit and contract tests (offline, seconds)
 	$(PYTHON) -m pytest tests/unit -q

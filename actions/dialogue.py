@@ -45,7 +45,7 @@ class Turn:
     aspect: str | None
     subject: str | None
     # Per-subject aspects to show side by side; empty unless a table was asked for.
-    table_aspects: tuple = ()
+    table_aspects: tuple[str, ...] = ()
     # A comparison inside one subject ("inbound_outbound"), answered by its own entry.
     focus: str | None = None
 
@@ -125,7 +125,7 @@ def resolve_turn(tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
     return Turn(intent, language, aspect, knowledge.subject_for(aspect, subject))
 
 
-def table_aspects(tracker: Tracker, knowledge: KnowledgeBase, intent: str | None) -> tuple:
+def table_aspects(tracker: Tracker, knowledge: KnowledgeBase, intent: str | None) -> tuple[str, ...]:
     """The rows of a comparison table, when the turn asks for one.
 
     "Show me the table" gets every per-subject aspect; "compare their skills and pay" (a table

@@ -154,8 +154,8 @@ def did_you_mean_message(
 ) -> Message:
     """ "Did you mean ...?" (or another `intro` phrase) with a button per candidate aspect
     and one for something else."""
-    entities = {ENTITY_SUBJECT: subject} if subject in SUBJECTS else {}
-    suffix = f" ({knowledge.subject_name(subject, language)})" if entities else ""
+    entities = {ENTITY_SUBJECT: subject} if subject is not None and subject in SUBJECTS else {}
+    suffix = f" ({knowledge.subject_name(subject, language)})" if subject is not None and entities else ""
     buttons = [
         {
             "title": knowledge.label(aspect_id, language) + suffix,

@@ -33,6 +33,8 @@ from channels.input_guard import check, handle_or_apologise, phrase, tracker_sto
 from channels.rendering import slack_message
 from faq.protocol import SLACK_SENDER_PREFIX
 
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -104,7 +106,7 @@ class FaqSlackInput(SlackInput):
         super().__init__(*args, **kwargs)
         self.api_url = DEFAULT_API_URL
         self._seen = _SeenEvents()
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         self._client: AsyncWebClient | None = None
         # Rasa's tracker store, where a refusal or an apology reads the conversation's language.
         self._tracker_store: Any = None
@@ -141,7 +143,7 @@ class FaqSlackInput(SlackInput):
 
         return slack_webhook
 
-    def _handle_event(self, body: Any, on_new_message) -> HTTPResponse:
+    def _handle_event(self, body: Any, on_new_message: OnNewMessage) -> HTTPResponse:
         if not isinstance(body, dict):
             raise ValueError("body is not an object")
         if body.get("type") == "url_verification":
@@ -165,7 +167,7 @@ class FaqSlackInput(SlackInput):
         )
         return response.text("")
 
-    def _handle_interaction(self, request: Request, on_new_message) -> HTTPResponse:
+    def _handle_interaction(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
         payload = json.loads(request.form.get("payload") or "{}")
         actions = payload.get("actions") or []
         if payload.get("type") != "block_actions" or not actions or "value" not in actions[0]:
@@ -186,7 +188,9 @@ class FaqSlackInput(SlackInput):
         )
         return response.text("")
 
-    def _dispatch(self, on_new_message, text: str, user: str, channel: str, thread_ts: str | None) -> None:
+    def _dispatch(
+        self, on_new_message: OnNewMessage, text: str, user: str, channel: str, thread_ts: str | None
+    ) -> None:
         # Slack wants an answer within 3 seconds, so the message is handled in the background.
         sender_id = f"{SLACK_SENDER_PREFIX}{user}-{channel}" + (f"-{thread_ts}" if thread_ts else "")
         output = SlackReplyOutput(self.client, channel, thread_ts)

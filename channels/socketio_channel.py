@@ -72,15 +72,15 @@ class WidgetSocketIOInput(SocketIOInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WidgetSocketIOInput:
         credentials = credentials or {}
-        channel = super().from_credentials(credentials)
+        channel: WidgetSocketIOInput = super().from_credentials(credentials)
         origins = credentials.get("cors_allowed_origins") or list(settings().widget_origins)
         if isinstance(origins, str):
             origins = [origin.strip() for origin in origins.split(",") if origin.strip()]
         channel.cors_allowed_origins = list(origins)
-        return channel  # type: ignore[return-value]
+        return channel
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        webhook: Blueprint = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None
         # An empty list switches engine.io's origin check off; None means "same origin only".

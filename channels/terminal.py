@@ -26,7 +26,8 @@ def send(url: str, sender: str, text: str, timeout: float = 30.0) -> list[dict[s
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.loads(response.read() or b"[]")
+        messages: list[dict[str, Any]] = json.loads(response.read() or b"[]")
+    return messages
 
 
 def main(argv: list[str] | None = None) -> int:

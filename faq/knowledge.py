@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 
@@ -217,7 +217,9 @@ def _parse_sources(reader: _Reader, raw: Any) -> dict[str, Source]:
     return sources
 
 
-def _resolve_sources(reader: _Reader, ids: list[str], known: Mapping[str, Source], location: str):
+def _resolve_sources(
+    reader: _Reader, ids: list[str], known: Mapping[str, Source], location: str
+) -> tuple[Source, ...]:
     unknown = [source_id for source_id in ids if source_id not in known]
     if unknown:
         raise reader.fail(location, f"unknown source(s) {unknown}")
@@ -350,7 +352,7 @@ class KnowledgeBase:
                 raise reader.fail(f"aspects.{aspect.id}.related", f"unknown aspect(s) {unknown}")
         return cls(aspects, sources, _load_phrases(phrases_file))
 
-    def has_aspect(self, aspect_id: str | None) -> bool:
+    def has_aspect(self, aspect_id: str | None) -> TypeGuard[str]:
         return aspect_id in self.aspects
 
     def subject_for(self, aspect_id: str, requested: str | None) -> str:
@@ -368,7 +370,7 @@ class KnowledgeBase:
         """
         aspect = self.aspects[aspect_id]
         focused = next((e for e in aspect.entries.values() if focus and focus in e.focus), None)
-        if focused is not None:
+        if focused is not None and focus is not None:
             part = focused.focus[focus]
             return Answer(
                 aspect=aspect_id,

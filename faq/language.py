@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from faq.protocol import DEFAULT_LANGUAGE, SCORE_CONFIDENCE, SCORE_LANGUAGE, SUPPORTED_LANGUAGES
 from faq.text import join_abbreviations, strip_invisible, words
@@ -38,7 +39,7 @@ class LanguageScore:
 
 
 @lru_cache(maxsize=1)
-def _detector():
+def _detector() -> Any:
     # Low-accuracy mode uses trigram models only: 12 MB instead of 180 MB for the five
     # languages (make bench measures memory), and the vocabulary model learned from the
     # training data covers the short messages where the larger models would help.
@@ -83,7 +84,7 @@ UNSUPPORTED_MIN_WORDS = 3
 
 
 @lru_cache(maxsize=1)
-def _wide_detector():
+def _wide_detector() -> Any:
     from lingua import Language, LanguageDetectorBuilder
 
     names = ("ENGLISH", "SLOVAK", "INDONESIAN", "SWEDISH", "FINNISH") + _OTHER_LANGUAGES
@@ -129,7 +130,7 @@ def unsupported_language(text: str, known_word_share: float) -> str | None:
     best = _wide_detector().compute_language_confidence_values(cleaned)[0]
     code = best.language.iso_code_639_1.name.lower()
     if code not in SUPPORTED_LANGUAGES and best.value >= UNSUPPORTED_CONFIDENCE:
-        return code
+        return str(code)
     return None
 
 
@@ -185,7 +186,7 @@ class VocabularyModel:
 
     @classmethod
     def fit(cls, examples: Iterable[tuple[str, str]]) -> VocabularyModel:
-        counts: dict[str, Counter] = defaultdict(Counter)
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
         for text, language in examples:
             counts[language].update(words(language_text(text)))
         return cls({lang: dict(c) for lang, c in counts.items()})
@@ -288,7 +289,7 @@ def decide_language(
             answered in the pinned language or the default, never in a guessed one.
     """
     if pinned in SUPPORTED_LANGUAGES:
-        return pinned  # type: ignore[return-value]
+        return str(pinned)
     if unsupported:
         return DEFAULT_LANGUAGE
     if previous not in SUPPORTED_LANGUAGES:
