@@ -20,6 +20,10 @@ from deploy.processes import ServerProcess, free_port, stop_all
 
 PROJECT = Path(__file__).resolve().parent.parent
 TOKEN = "cluster-token"
+# nginx's per-address request limit. A deployment uses DEPLOYMENT_RATE_*; the load tests and
+# `make bench` send every request from 127.0.0.1, so their cluster allows far more.
+DEPLOYMENT_RATE_PER_SECOND, DEPLOYMENT_RATE_BURST = 10, 20
+LOAD_TEST_RATE_PER_SECOND, LOAD_TEST_RATE_BURST = 5000, 5000
 
 
 def postgres_binary(name: str) -> str | None:
@@ -41,7 +45,15 @@ def missing_programs() -> list[str]:
 class LocalCluster:
     """PostgreSQL + Redis + N Rasa + N action servers + nginx, on loopback."""
 
-    def __init__(self, workdir: Path, model: Path, processes: int = 2) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        model: Path,
+        processes: int = 2,
+        rate_per_second: int = LOAD_TEST_RATE_PER_SECOND,
+        rate_burst: int = LOAD_TEST_RATE_BURST,
+    ) -> None:
+        self.rate_per_second, self.rate_burst = rate_per_second, rate_burst
         self.workdir = workdir.resolve()  # nginx resolves relative paths against its prefix
         self.model = model
         self.processes = processes
@@ -166,6 +178,7 @@ class LocalCluster:
         return {
             **os.environ,
             "RASA_TELEMETRY_ENABLED": "false",
+            "RASA_API_TOKEN": TOKEN,
             "PYTHONPATH": str(PROJECT),
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "POSTGRES_HOST": "127.0.0.1",
@@ -209,9 +222,7 @@ class LocalCluster:
                     "127.0.0.1",
                     "--port",
                     str(rasa_port),
-                    "--enable-api",
-                    "--auth-token",
-                    TOKEN,
+                    "--enable-api",  # with RASA_API_TOKEN from the environment, not the command line
                 ],
                 f"rasa-{index}.log",
                 env,
@@ -236,12 +247,14 @@ class LocalCluster:
             ACTION_PORT=self.action_port,
             RASA_SERVERS="\n".join(f"        server 127.0.0.1:{p};" for p in rasa_ports),
             ACTION_SERVERS="\n".join(f"        server 127.0.0.1:{p};" for p in action_ports),
+            RATE_PER_SECOND=self.rate_per_second,
+            RATE_BURST=self.rate_burst,
         )
         (prefix / "nginx.conf").write_text(config)
         nginx = self._spawn(
             [shutil.which("nginx"), "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
             "nginx.out",
-            ready_urls=[f"{self.url}/status?token={TOKEN}"],
+            ready_urls=[f"{self.url}/webhooks/rest/"],
         )
         nginx.wait_ready(timeout=30)
 

@@ -8,6 +8,8 @@ that profiling found in Rasa itself removed (see README "Performance").
   dask's scheduler.
 - The single-machine tracker store (runtime/tracker_store.py) is named in endpoints.yml,
   so it needs nothing here.
+With `--enable-api`, the API token is taken from RASA_API_TOKEN (settings/) inside the
+process rather than from `--auth-token`: a command line is visible to every user (`ps`).
 Everything else is Rasa unchanged; `rasa <arguments>` works the same, only slower. On a Rasa
 release other than the one these were written for, none is applied (runtime/compatibility.py).
 """
@@ -29,7 +31,17 @@ OPTIMISATIONS = {
 }
 
 
+def with_api_token(argv: list[str], token: str) -> list[str]:
+    """`argv` with `--auth-token` from the settings when the API is enabled without one."""
+    if token and "--enable-api" in argv and "--auth-token" not in argv:
+        return [*argv, "--auth-token", token]
+    return argv
+
+
 def main() -> None:
+    from settings import settings
+
+    sys.argv = with_api_token(sys.argv, settings().rasa_api_token)
     compatibility.apply(OPTIMISATIONS)
     # The channels' own lines (refusals, apologies) follow an edited phrases file, like the
     # action server's answers do.

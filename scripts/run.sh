@@ -58,7 +58,8 @@ fi
 rasa_args=(--model "$model" --endpoints "$endpoints" --credentials "$credentials"
            --interface "$RASA_HOST" --port "$RASA_PORT")
 if [ -n "${RASA_API_TOKEN:-}" ]; then
-  rasa_args+=(--enable-api --auth-token "$RASA_API_TOKEN")
+  # runtime.rasa_server reads the token from the environment: never on a command line (ps).
+  rasa_args+=(--enable-api)
 fi
 # HTTP CORS for the widget's origins (socket.io checks origins itself, see credentials.yml).
 IFS=',' read -r -a cors_origins <<< "${WIDGET_ORIGINS:-}"

@@ -101,3 +101,13 @@ def test_the_slack_signature_is_always_checked(stack):
         except urllib.error.HTTPError as error:
             status = error.code
         assert status == 401
+
+
+def test_the_api_token_is_on_no_command_line_yet_the_api_takes_it(stack):
+    from pathlib import Path
+
+    rasa = stack.child_pid("runtime.rasa_server")
+    command = (Path("/proc") / str(rasa) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    assert "--enable-api" in command and stack.token not in command
+    with urllib.request.urlopen(f"{stack.url}/status?token={stack.token}", timeout=10) as response:
+        assert response.status == 200

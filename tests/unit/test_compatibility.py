@@ -54,3 +54,17 @@ def test_on_another_release_the_tracker_store_is_rasas_own(tmp_path, monkeypatch
     assert not hasattr(store, "_sessions")  # nothing kept in memory: every read goes to the database
     assert len(stored_rows(tmp_path / "stock.db")) == len(tracker.events)
     assert list(run(store.retrieve("visitor")).events) == list(tracker.events)
+
+
+def test_the_api_token_comes_from_the_settings_not_the_command_line():
+    from runtime.rasa_server import with_api_token
+
+    assert with_api_token(["rasa", "run", "--enable-api"], "t0k") == [
+        "rasa",
+        "run",
+        "--enable-api",
+        "--auth-token",
+        "t0k",
+    ]
+    assert with_api_token(["rasa", "run"], "t0k") == ["rasa", "run"]  # API off: no token needed
+    assert with_api_token(["rasa", "run", "--enable-api", "--auth-token", "x"], "t0k")[-1] == "x"
