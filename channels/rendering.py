@@ -7,12 +7,21 @@ Input is what Rasa's channels emit for one turn: a list of message dicts with `t
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 Button = dict[str, str]
+SlackBlock = dict[str, Any]
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+# Block Kit limits: longer texts and lists are refused by Slack, so they are cut to fit.
+SLACK_TEXT_LIMIT = 3000
+SLACK_FIELD_LIMIT = 2000
+SLACK_BUTTON_LABEL_LIMIT = 75
+SLACK_BUTTON_VALUE_LIMIT = 2000
+SLACK_MAX_BUTTONS = 25
 
 
 @dataclass
@@ -25,29 +34,48 @@ class TerminalView:
 
 def table_lines(table: dict[str, Any], max_cell: int = 48) -> list[str]:
     """A table as aligned plain-text lines; long cells are wrapped within their column."""
-    import textwrap
-
     columns = [str(c) for c in table.get("columns", [])]
     rows = [[str(cell) for cell in row] for row in table.get("rows", [])]
     if not columns:
         return []
     wrapped = [[textwrap.wrap(cell, max_cell) or [""] for cell in row] for row in [columns] + rows]
-    widths = [
-        max(len(line) for row in wrapped for line in (row[i] if i < len(row) else [""]))
-        for i in range(len(columns))
-    ]
+    widths = _column_widths(wrapped, len(columns))
     lines: list[str] = []
     for index, row in enumerate(wrapped):
-        height = max(len(cell) for cell in row)
-        for depth in range(height):
-            parts = [
-                (row[i][depth] if i < len(row) and depth < len(row[i]) else "").ljust(widths[i])
-                for i in range(len(columns))
-            ]
-            lines.append(" | ".join(parts).rstrip())
+        lines.extend(_wrapped_row_lines(row, widths))
         if index == 0:
-            lines.append("-+-".join("-" * width for width in widths))
+            lines.append(_header_rule(widths))
     return lines
+
+
+def _column_widths(wrapped: list[list[list[str]]], column_count: int) -> list[int]:
+    """The width of each column: its longest wrapped line, the header's included."""
+    return [
+        max(len(line) for row in wrapped for line in (row[column] if column < len(row) else [""]))
+        for column in range(column_count)
+    ]
+
+
+def _wrapped_row_lines(row: list[list[str]], widths: list[int]) -> list[str]:
+    """One table row as text lines, as many as its most wrapped cell needs."""
+    height = max(len(cell) for cell in row)
+    return [
+        " | ".join(
+            _cell_line(row, column, depth).ljust(width) for column, width in enumerate(widths)
+        ).rstrip()
+        for depth in range(height)
+    ]
+
+
+def _cell_line(row: list[list[str]], column: int, depth: int) -> str:
+    """Line `depth` of a wrapped cell; blank where the cell is missing or has fewer lines."""
+    if column < len(row) and depth < len(row[column]):
+        return row[column][depth]
+    return ""
+
+
+def _header_rule(widths: list[int]) -> str:
+    return "-+-".join("-" * width for width in widths)
 
 
 def render_terminal(messages: Sequence[dict[str, Any]], bold: bool = False) -> TerminalView:
@@ -58,19 +86,29 @@ def render_terminal(messages: Sequence[dict[str, Any]], bold: bool = False) -> T
     lines: list[str] = []
     buttons: list[Button] = []
     for index, message in enumerate(messages):
-        text = message.get("text")
         following = messages[index + 1] if index + 1 < len(messages) else {}
-        if text and _has_table(message) or (text and _has_table(following) and not following.get("text")):
+        text = message.get("text")
+        if text and _table_drawn_with(message, following):
             text = table_intro(text)
         if text:
-            lines.append(_BOLD.sub(r"\033[1m\1\033[0m" if bold else r"\1", text))
-        custom = message.get("custom") or {}
-        if isinstance(custom, dict) and isinstance(custom.get("table"), dict):
-            lines.extend(table_lines(custom["table"]))
+            lines.append(_terminal_emphasis(text, bold))
+        if _has_table(message):
+            lines.extend(table_lines(message["custom"]["table"]))
         for button in message.get("buttons") or []:
             buttons.append(button)
             lines.append(f"  {len(buttons)}. {button.get('title', '')}")
     return TerminalView("\n".join(lines), buttons)
+
+
+def _table_drawn_with(message: dict[str, Any], following: dict[str, Any]) -> bool:
+    """Whether a message's text introduces a table drawn right there (in it or in the next message)."""
+    # A next message with text of its own introduces its table itself.
+    return _has_table(message) or (_has_table(following) and not following.get("text"))
+
+
+def _terminal_emphasis(text: str, bold: bool) -> str:
+    """**bold** as ANSI bold on a terminal that shows it, else as the plain words."""
+    return _BOLD.sub(r"\033[1m\1\033[0m" if bold else r"\1", text)
 
 
 def _has_table(message: dict[str, Any]) -> bool:
@@ -107,75 +145,107 @@ def slack_message(message: dict[str, Any]) -> dict[str, Any]:
     Text becomes a section, a table one section per row (label in bold, cells as fields),
     sources a context line, buttons an actions block whose values are the payloads.
     """
-    blocks: list[dict[str, Any]] = []
-    fallback: list[str] = []
-    custom = message.get("custom") if isinstance(message.get("custom"), dict) else {}
-    text = message.get("text") or ""
+    custom = _custom_payload(message)
+    text: str = message.get("text") or ""
     if isinstance(custom.get("table"), dict):
         text = table_intro(text)
-    if text and not custom.get("sources"):
-        fallback.append(text)
-        for paragraph in [p for p in text.split("\n\n") if p.strip()]:
-            blocks.append(
-                {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(paragraph)[:3000]}}
-            )
-    table = custom.get("table")
-    if isinstance(table, dict) and table.get("columns"):
-        columns = [str(c) for c in table["columns"]]
-        fallback.append("\n".join(table_lines(table)))  # notification text for clients without blocks
-        blocks.append(
-            {
-                "type": "section",
-                "text": {"type": "mrkdwn", "text": "*" + " | ".join(map(_slack_escape, columns)) + "*"},
-            }
-        )
-        for row in table.get("rows", []):
-            cells = [str(cell) for cell in row] or [""]
-            block: dict[str, Any] = {
-                "type": "section",
-                "text": {"type": "mrkdwn", "text": f"*{_slack_escape(cells[0])}*"[:3000]},
-            }
-            fields = [
-                {
-                    "type": "mrkdwn",
-                    "text": f"*{_slack_escape(columns[i] if i < len(columns) else '')}:* {_slack_escape(cell)}"[
-                        :2000
-                    ],
-                }
-                for i, cell in enumerate(cells[1:10], start=1)
-            ]
-            if fields:
-                block["fields"] = fields
-            blocks.append(block)
-    sources = custom.get("sources")
-    if isinstance(sources, list) and sources:
-        label = text.split(":", 1)[0] if ":" in text else "Sources"
-        titles = [
-            f"{s.get('title')} ({str(s.get('language') or '').upper()})".replace(" ()", "") for s in sources
-        ]
-        fallback.append(f"{label}: {'; '.join(titles)}")
-        blocks.append(
-            {
-                "type": "context",
-                "elements": [
-                    {"type": "mrkdwn", "text": _slack_escape(f"{label}: {' · '.join(titles)}")[:3000]}
-                ],
-            }
-        )
+    pieces = _slack_pieces(text, custom.get("table"), custom.get("sources"))
+    blocks = [block for _, piece_blocks in pieces for block in piece_blocks]
     buttons = message.get("buttons") or []
     if buttons:
-        blocks.append(
+        blocks.append(_slack_actions(buttons))
+    notification = "\n".join(piece_text for piece_text, _ in pieces)
+    return {"text": notification[:SLACK_TEXT_LIMIT] or " ", "blocks": blocks}
+
+
+def _custom_payload(message: dict[str, Any]) -> dict[str, Any]:
+    custom = message.get("custom")
+    return custom if isinstance(custom, dict) else {}
+
+
+def _slack_pieces(text: str, table: object, sources: object) -> list[tuple[str, list[SlackBlock]]]:
+    """What the message shows, in order: each piece's notification text and its blocks.
+
+    The notification text is what clients without blocks (and notifications) show.
+    """
+    pieces: list[tuple[str, list[SlackBlock]]] = []
+    # The text of a message with sources only labels them ("Sources: ..."): the context line shows it.
+    if text and not sources:
+        pieces.append((text, _slack_paragraph_sections(text)))
+    if isinstance(table, dict) and table.get("columns"):
+        pieces.append(("\n".join(table_lines(table)), _slack_table_sections(table)))
+    if isinstance(sources, list) and sources:
+        pieces.append(_slack_sources(sources, text))
+    return pieces
+
+
+def _slack_section(mrkdwn: str) -> SlackBlock:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
+
+
+def _slack_paragraph_sections(text: str) -> list[SlackBlock]:
+    """One section per paragraph of the text."""
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    return [_slack_section(_slack_escape(paragraph)[:SLACK_TEXT_LIMIT]) for paragraph in paragraphs]
+
+
+def _slack_table_sections(table: dict[str, Any]) -> list[SlackBlock]:
+    """A header section with the column names in bold, then one section per row."""
+    columns = [str(c) for c in table["columns"]]
+    header = _slack_section("*" + " | ".join(map(_slack_escape, columns)) + "*")
+    return [header] + [_slack_row_section(row, columns) for row in table.get("rows", [])]
+
+
+def _slack_row_section(row: Sequence[Any], columns: list[str]) -> SlackBlock:
+    """A row as a section: its first cell as the bold label, the other cells as labelled fields."""
+    cells = [str(cell) for cell in row] or [""]
+    block = _slack_section(f"*{_slack_escape(cells[0])}*"[:SLACK_TEXT_LIMIT])
+    fields = [
+        _slack_field(columns[column] if column < len(columns) else "", cell)
+        for column, cell in enumerate(cells[1:10], start=1)
+    ]
+    if fields:
+        block["fields"] = fields
+    return block
+
+
+def _slack_field(column: str, cell: str) -> dict[str, str]:
+    text = f"*{_slack_escape(column)}:* {_slack_escape(cell)}"
+    return {"type": "mrkdwn", "text": text[:SLACK_FIELD_LIMIT]}
+
+
+def _slack_sources(sources: list[Any], text: str) -> tuple[str, list[SlackBlock]]:
+    """The sources as one line (labelled as the text labels them) and as a context block."""
+    label = text.split(":", 1)[0] if ":" in text else "Sources"
+    titles = [_source_title(source) for source in sources]
+    context = {
+        "type": "context",
+        "elements": [
+            {"type": "mrkdwn", "text": _slack_escape(f"{label}: {' · '.join(titles)}")[:SLACK_TEXT_LIMIT]}
+        ],
+    }
+    return f"{label}: {'; '.join(titles)}", [context]
+
+
+def _source_title(source: dict[str, Any]) -> str:
+    """A source's title with its language code, "Rozdiel (SK)"; the title alone without one."""
+    return f"{source.get('title')} ({str(source.get('language') or '').upper()})".replace(" ()", "")
+
+
+def _slack_actions(buttons: Sequence[Button]) -> SlackBlock:
+    """The buttons as an actions block: the label shown, the payload sent back as the value."""
+    return {
+        "type": "actions",
+        "elements": [
             {
-                "type": "actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": f"faq_button_{index}",
-                        "text": {"type": "plain_text", "text": str(button.get("title", ""))[:75]},
-                        "value": str(button.get("payload", ""))[:2000],
-                    }
-                    for index, button in enumerate(buttons[:25])
-                ],
+                "type": "button",
+                "action_id": f"faq_button_{index}",
+                "text": {
+                    "type": "plain_text",
+                    "text": str(button.get("title", ""))[:SLACK_BUTTON_LABEL_LIMIT],
+                },
+                "value": str(button.get("payload", ""))[:SLACK_BUTTON_VALUE_LIMIT],
             }
-        )
-    return {"text": "\n".join(fallback)[:3000] or " ", "blocks": blocks}
+            for index, button in enumerate(buttons[:SLACK_MAX_BUTTONS])
+        ],
+    }

@@ -57,22 +57,11 @@ class Lexicon:
         candidate_words = candidate.split()
         best, best_score = None, self.min_similarity
         for phrase in self._by_length.get(len(candidate_words), ()):
-            # Inflected forms extend the stem: "puhelinkeskuksessa" starts with "puhelinkesku".
-            # Only long phrases may lose their last letters ("operator" must not catch
-            # "operations"), and a shorter word is no inflection ("hyödyt" of "hyödytön").
-            if len(candidate_words) == 1 and len(phrase) >= self.min_prefix and len(candidate) >= len(phrase):
-                if candidate.startswith(
-                    phrase[: max(self.min_prefix, len(phrase) - _stem_allowance(phrase))]
-                ):
-                    return self.phrases[phrase]
+            if len(candidate_words) == 1 and self._is_inflected_form(candidate, phrase):
+                return self.phrases[phrase]
             if abs(len(phrase) - len(candidate)) > 2 or phrase[0] != candidate[0]:
                 continue
-            # Short words ("bpo", "n" in "bpo:n") carry the meaning: they must match exactly,
-            # or "BPO on" would pass for "BPO:n".
-            if any(
-                len(word) < self.min_prefix and word != typed
-                for word, typed in zip(phrase.split(), candidate_words, strict=False)
-            ):
+            if self._short_words_differ(phrase, candidate_words):
                 continue
             matcher = SequenceMatcher(None, candidate, phrase)
             # quick_ratio() is an upper bound of ratio(), and much cheaper.
@@ -82,6 +71,24 @@ class Lexicon:
             if score > best_score:
                 best, best_score = phrase, score
         return self.phrases[best] if best else None
+
+    def _is_inflected_form(self, word: str, phrase: str) -> bool:
+        """Whether one typed word is the one-word phrase with an inflected ending."""
+        # Inflected forms extend the stem: "puhelinkeskuksessa" starts with "puhelinkesku".
+        # Only long phrases may lose their last letters ("operator" must not catch
+        # "operations"), and a shorter word is no inflection ("hyödyt" of "hyödytön").
+        if len(phrase) < self.min_prefix or len(word) < len(phrase):
+            return False
+        return word.startswith(phrase[: max(self.min_prefix, len(phrase) - _stem_allowance(phrase))])
+
+    def _short_words_differ(self, phrase: str, typed_words: list[str]) -> bool:
+        """Whether a short word of the phrase was typed differently (no fuzzy match then)."""
+        # Short words ("bpo", "n" in "bpo:n") carry the meaning: they must match exactly,
+        # or "BPO on" would pass for "BPO:n".
+        return any(
+            len(word) < self.min_prefix and word != typed
+            for word, typed in zip(phrase.split(), typed_words, strict=False)
+        )
 
 
 def _stem_allowance(phrase: str) -> int:
