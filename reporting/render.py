@@ -148,11 +148,12 @@ def _bar_chart(title: str, counts: dict[str, Counter[str]]) -> str:
 
 
 def _redact(db_url: str) -> str:
-    """The store's address without its user and password (a password may contain "@")."""
+    """The store's address without its user and password. The password may contain "@" or
+    "/", so the credentials end at the last "@" (a host, port and database name have none)."""
     if "://" not in db_url:
         return db_url
     scheme, rest = db_url.split("://", 1)
-    authority, slash, path = rest.partition("/")
-    if "@" in authority:
-        authority = "***@" + authority.rsplit("@", 1)[1]
-    return f"{scheme}://{authority}{slash}{path}"
+    credentials_end = rest.rfind("@")
+    if credentials_end < 0:
+        return db_url
+    return f"{scheme}://***@{rest[credentials_end + 1:]}"

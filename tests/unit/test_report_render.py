@@ -47,6 +47,8 @@ def test_an_empty_csv_still_has_its_header(tmp_path: Path) -> None:
         ("postgresql://faq:p@@ss@@db.local/faq", "postgresql://***@db.local/faq"),
         ("postgresql://faq:secret@db/faq?sslmode=require", "postgresql://***@db/faq?sslmode=require"),
         ("postgresql://faq@db/faq", "postgresql://***@db/faq"),
+        ("postgresql://faq:p/ss@db.local/faq", "postgresql://***@db.local/faq"),
+        ("postgresql://faq:a/b@c/d@db:5432/faq", "postgresql://***@db:5432/faq"),
         ("sqlite:////work/var/tracker.db", "sqlite:////work/var/tracker.db"),
         ("not a url", "not a url"),
     ],
