@@ -13,10 +13,14 @@ being processed in the background, so nothing the user said is lost.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import logging
+import math
 import re
+import time
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -91,6 +95,66 @@ async def phrase(phrase_id: str, text: str, sender_id: str, tracker_store: Any, 
     pinned, previous = await conversation_languages(tracker_store, sender_id)
     language = decide_language(detect(text[:_LANGUAGE_SAMPLE]), pinned=pinned, previous=previous)
     return phrases().phrase(phrase_id, language, **values)
+
+
+class RateLimiter:
+    """Token buckets per key: `burst` messages at once, refilled at `rate_per_minute`.
+
+    Only the most recently seen `max_keys` keys are kept, so memory stays bounded however
+    many senders or addresses appear; a key dropped from memory starts again with a full
+    bucket, which only ever errs on the side of answering.
+    """
+
+    def __init__(self, rate_per_minute: float, burst: float, max_keys: int = 100_000) -> None:
+        self.rate_per_second = rate_per_minute / 60.0
+        self.burst = burst
+        self.max_keys = max_keys
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def wait_seconds(self, key: str, now: float | None = None) -> float:
+        """0 when `key` may send now (and that message is counted), else how long to wait."""
+        now = time.monotonic() if now is None else now
+        tokens, updated = self._buckets.pop(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - updated) * self.rate_per_second)
+        wait = 0.0
+        if tokens >= 1.0:
+            tokens -= 1.0
+        else:
+            wait = (1.0 - tokens) / self.rate_per_second
+        self._buckets[key] = (tokens, now)
+        while len(self._buckets) > self.max_keys:
+            self._buckets.popitem(last=False)
+        return wait
+
+
+@lru_cache(maxsize=1)
+def _limiters() -> tuple[RateLimiter, RateLimiter]:
+    current = settings()
+    return (
+        RateLimiter(current.sender_rate_per_minute, current.sender_burst),
+        RateLimiter(current.address_rate_per_minute, current.address_burst),
+    )
+
+
+def _is_loopback(address: str | None) -> bool:
+    try:
+        return address is not None and ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def rate_limit_wait(sender_id: str, address: str | None) -> int:
+    """Whole seconds this message must wait (0: it may be handled now).
+
+    Each conversation has its own limit, and each client address one; loopback is exempt
+    from the address limit because a local proxy connects from it and limits per client
+    address itself (deploy/nginx.conf.template). A refused message does not count twice.
+    """
+    per_sender, per_address = _limiters()
+    wait = per_sender.wait_seconds(sender_id)
+    if not wait and address and not _is_loopback(address):
+        wait = per_address.wait_seconds(address)
+    return math.ceil(wait)
 
 
 def tracker_store_of(app: Any) -> Any:

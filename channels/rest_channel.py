@@ -26,6 +26,7 @@ from channels.input_guard import (
     handle_or_apologise,
     metadata_problem,
     phrase,
+    rate_limit_wait,
     tracker_store_of,
 )
 from faq.protocol import SLACK_SENDER_PREFIX
@@ -60,8 +61,14 @@ class FaqRestInput(RestInput):
             problem = _problem_with(body)
             if problem:
                 return response.json({"error": problem}, status=400)
-            checked = check(body["message"])
             sender, store = body["sender"], tracker_store_of(request.app)
+            wait = rate_limit_wait(sender, request.remote_addr or request.ip)
+            if wait:
+                text = await phrase("rate_limited", body["message"], sender, store, seconds=wait)
+                return response.json(
+                    [{"recipient_id": sender, "text": text}], status=429, headers={"Retry-After": str(wait)}
+                )
+            checked = check(body["message"])
             if checked.refusal is not None:
                 text = await phrase(checked.refusal, checked.sample, sender, store, **checked.values)
                 return response.json([{"recipient_id": sender, "text": text}])

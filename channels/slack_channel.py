@@ -29,7 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from channels.input_guard import check, handle_or_apologise, phrase, tracker_store_of
+from channels.input_guard import check, handle_or_apologise, phrase, rate_limit_wait, tracker_store_of
 from channels.rendering import slack_message
 from faq.protocol import SLACK_SENDER_PREFIX
 
@@ -194,9 +194,17 @@ class FaqSlackInput(SlackInput):
         # Slack wants an answer within 3 seconds, so the message is handled in the background.
         sender_id = f"{SLACK_SENDER_PREFIX}{user}-{channel}" + (f"-{thread_ts}" if thread_ts else "")
         output = SlackReplyOutput(self.client, channel, thread_ts)
+        # Every request comes from Slack's servers: only the conversation's own limit applies.
+        wait = rate_limit_wait(sender_id, None)
         checked = check(text)
 
         async def handle() -> None:
+            if wait:
+                text = await phrase(
+                    "rate_limited", checked.sample, sender_id, self._tracker_store, seconds=wait
+                )
+                await output.send_response(sender_id, {"text": text})
+                return
             if checked.refusal is not None:
                 text = await phrase(
                     checked.refusal, checked.sample, sender_id, self._tracker_store, **checked.values

@@ -29,6 +29,7 @@ from channels.input_guard import (
     handle_or_apologise,
     metadata_problem,
     phrase,
+    rate_limit_wait,
     tracker_store_of,
 )
 from settings import settings
@@ -94,10 +95,18 @@ class WidgetSocketIOInput(SocketIOInput):
             sender_id = data["session_id"] if self.session_persistence else sid
             room = sender_id if self.session_persistence else sid
             output = WidgetOutput(sio, self.bot_message_evt)
-            checked = check(data["message"])
-            # python-engineio keeps the Sanic request of the socket's handshake in its environ.
+            # python-engineio keeps the Sanic request of the socket's handshake in its environ
+            # (its REMOTE_ADDR is a constant; the request knows the client's address).
             handshake = (sio.get_environ(sid) or {}).get("sanic.request")
             store = tracker_store_of(getattr(handshake, "app", None))
+            address = getattr(handshake, "remote_addr", None) or getattr(handshake, "ip", None)
+            wait = rate_limit_wait(sender_id, address)
+            if wait:
+                text = await phrase("rate_limited", data["message"], sender_id, store, seconds=wait)
+                await output.send_response(room, {"text": text})
+                await sio.emit(ERROR_EVENT, {"error": "rate limited", "retry_after": wait}, room=sid)
+                return
+            checked = check(data["message"])
             if checked.refusal is not None:
                 text = await phrase(checked.refusal, checked.sample, sender_id, store, **checked.values)
                 await output.send_response(room, {"text": text})

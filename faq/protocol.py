@@ -80,7 +80,7 @@ PHRASE_IDS = (
     "subject_both", "related_prompt", "language_switched", "unsupported_language",
     "did_you_mean", "something_else", "helpful", "not_helpful", "feedback_thanks",
     "feedback_sorry", "table_intro", "aspect_column", "source_general", "not_covered",
-    "not_covered_none", "message_too_long", "service_unavailable",
+    "not_covered_none", "message_too_long", "service_unavailable", "rate_limited",
 ) + tuple(f"source_article_{language}" for language in SUPPORTED_LANGUAGES)  # fmt: skip
 
 

@@ -41,6 +41,16 @@ def _port(name: str, raw: str) -> int:
     return port
 
 
+def _rate(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r}: expected a number of messages") from None
+    if value <= 0:
+        raise SettingsError(f"{name}={raw!r}: expected a positive number of messages")
+    return value
+
+
 def _seconds(name: str, raw: str) -> float:
     try:
         value = float(raw)
@@ -49,6 +59,14 @@ def _seconds(name: str, raw: str) -> float:
     if value <= 0:
         raise SettingsError(f"{name}={raw!r}: expected a positive number of seconds")
     return value
+
+
+RATE_VARIABLES = {
+    "sender_rate_per_minute": "RATE_LIMIT_SENDER_PER_MINUTE",
+    "sender_burst": "RATE_LIMIT_SENDER_BURST",
+    "address_rate_per_minute": "RATE_LIMIT_ADDRESS_PER_MINUTE",
+    "address_burst": "RATE_LIMIT_ADDRESS_BURST",
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +91,12 @@ class Settings:
     phrases_file: str = "knowledge/phrases.yml"
     scale: str = ""
     slack: Mapping[str, str] = field(default_factory=dict)
+    # Messages a conversation, and a client address, may send: a steady rate per minute and
+    # a burst on top. A person types a few messages a minute; a flood gets 429.
+    sender_rate_per_minute: float = 30.0
+    sender_burst: float = 10.0
+    address_rate_per_minute: float = 600.0
+    address_burst: float = 100.0
 
     @classmethod
     def from_environment(
@@ -119,6 +143,10 @@ class Settings:
             phrases_file=get("PHRASES_FILE", defaults.phrases_file),
             scale=scale,
             slack={k: v for k, v in values.items() if k.startswith("SLACK_") and v},
+            **{
+                attribute: _rate(variable, get(variable, str(getattr(defaults, attribute))))
+                for attribute, variable in RATE_VARIABLES.items()
+            },
         )
 
     @property
@@ -148,6 +176,7 @@ class Settings:
             "KNOWLEDGE_FILE": str(self.path(self.knowledge_file)),
             "PHRASES_FILE": str(self.path(self.phrases_file)),
             "SCALE": self.scale,
+            **{variable: str(getattr(self, attribute)) for attribute, variable in RATE_VARIABLES.items()},
             **dict(self.slack),
         }
 

@@ -18,6 +18,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 MODEL = PROJECT / "models" / "bpo-faq.tar.gz"
 STACK_TOKEN = "integration-test-token"
+STACK_SENDER_RATE_PER_MINUTE, STACK_SENDER_BURST = 600, 30
 
 
 @pytest.fixture(scope="session")
@@ -127,6 +128,10 @@ class Stack:
             "RASA_MODEL": str(model),
             # A silent action server is answered with an apology after this long.
             "REPLY_BUDGET_SECONDS": "4",
+            # The load tests drive 20-turn conversations far faster than anyone types; the
+            # limiter still runs (and tests/reliability/test_rate_limits.py floods past it).
+            "RATE_LIMIT_SENDER_PER_MINUTE": str(STACK_SENDER_RATE_PER_MINUTE),
+            "RATE_LIMIT_SENDER_BURST": str(STACK_SENDER_BURST),
         }
         self.env.update(env)
         if slack_api_url:

@@ -58,6 +58,8 @@ def test_the_environment_overrides_the_env_file(tmp_path):
         ("ACTION_PORT", "70000"),
         ("REPLY_BUDGET_SECONDS", "-1"),
         ("SCALE", "mongo"),
+        ("RATE_LIMIT_SENDER_PER_MINUTE", "0"),
+        ("RATE_LIMIT_ADDRESS_BURST", "lots"),
     ],
 )
 def test_a_bad_value_is_refused_naming_its_variable(tmp_path, name, value):
@@ -67,7 +69,8 @@ def test_a_bad_value_is_refused_naming_its_variable(tmp_path, name, value):
 
 def test_every_variable_of_env_example_is_read(tmp_path):
     documented = set(re.findall(r"^([A-Z_]+)=", (PROJECT / ".env.example").read_text(encoding="utf-8"), re.M))
-    environ = {name: "1" if name.endswith(("PORT", "SECONDS")) else "" for name in documented}
+    numeric = ("PORT", "SECONDS", "MINUTE", "BURST")
+    environ = {name: "1" if name.endswith(numeric) else "" for name in documented}
     environ["SLACK_BOT_TOKEN"] = "xoxb-test"
     exported = Settings.from_environment(environ, env_file=tmp_path / "missing.env").exports()
     assert documented - {"SLACK_BOT_TOKEN"} <= set(exported) | {"SLACK_SIGNING_SECRET", "SLACK_API_URL"}
