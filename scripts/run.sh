@@ -71,7 +71,7 @@ fi
 pids+=($!)
 
 if [ "$mode" != shell ]; then
-  "$BIN/python" -m http.server "$WIDGET_PORT" --bind "$WIDGET_HOST" --directory widget/public \
+  "$BIN/python" -m channels.widget_page --host "$WIDGET_HOST" --port "$WIDGET_PORT" \
     >>"$log_dir/widget.log" 2>&1 &
   pids+=($!)
 fi

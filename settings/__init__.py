@@ -84,6 +84,8 @@ class Settings:
     widget_port: int = 8080
     # Origins allowed to open the widget's socket.io connection; default: the widget page.
     widget_origins: tuple[str, ...] = ()
+    # The Rasa server's address as the browser reaches it: the page connects there only.
+    widget_server_url: str = ""
     rasa_api_token: str = ""
     rasa_model: str = ""
     reply_budget_seconds: float = 8.0
@@ -134,6 +136,8 @@ class Settings:
             widget_host=widget_host,
             widget_port=widget_port,
             widget_origins=origins,
+            widget_server_url=get("WIDGET_SERVER_URL", "")
+            or f"http://{get('RASA_HOST', defaults.rasa_host)}:{get('RASA_PORT', str(defaults.rasa_port))}",
             rasa_api_token=get("RASA_API_TOKEN", ""),
             rasa_model=get("RASA_MODEL", ""),
             reply_budget_seconds=_seconds(
@@ -170,6 +174,7 @@ class Settings:
             "WIDGET_HOST": self.widget_host,
             "WIDGET_PORT": str(self.widget_port),
             "WIDGET_ORIGINS": ",".join(self.widget_origins),
+            "WIDGET_SERVER_URL": self.widget_server_url,
             "RASA_API_TOKEN": self.rasa_api_token,
             "RASA_MODEL": self.rasa_model,
             "REPLY_BUDGET_SECONDS": str(self.reply_budget_seconds),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -38,18 +39,30 @@ def browser():
         launched.close()
 
 
+def _wait_until(page, expression: str, timeout: float = 30000) -> None:
+    """Polls a page expression from Playwright's side: the page's Content-Security-Policy
+    forbids the string evaluation `page.wait_for_function` does inside the page."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        time.sleep(0.1)
+
+
 def _ask(page, text: str, expected_bubbles: int) -> None:
     page.get_by_role("textbox").fill(text)
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        f"document.querySelectorAll('.bfw-bot .bfw-sources').length >= {expected_bubbles}", timeout=30000
+    _wait_until(
+        page,
+        f"document.querySelectorAll('.bfw-bot .bfw-sources').length >= {expected_bubbles}",
+        timeout=30000,
     )
 
 
 def test_widget_conversation_buttons_history_and_screenshots(stack, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="en-US")
-    page.goto(f"{stack.widget_url}/?server={stack.url}")
+    page.goto(f"{stack.widget_url}/")
     assert page.get_by_role("textbox").count() == 1
     assert "BPO" in page.locator("#intro").inner_text()
     assert page.locator("[aria-live=polite]").count() == 1
@@ -64,7 +77,8 @@ def test_widget_conversation_buttons_history_and_screenshots(stack, browser):
 
     # Wait for the follow-up suggestions: the last bubble with buttons and no sources (the
     # bubble before it, with the sources, holds the rating buttons).
-    page.wait_for_function(
+    _wait_until(
+        page,
         "(() => { const b = [...document.querySelectorAll('.bfw-bot')].pop();"
         " return b && b.querySelector('.bfw-button') && !b.querySelector('.bfw-sources'); })()",
         timeout=30000,
@@ -72,7 +86,7 @@ def test_widget_conversation_buttons_history_and_screenshots(stack, browser):
     button = page.locator(".bfw-bot").last.locator(".bfw-button").first
     label = button.inner_text()
     button.click()
-    page.wait_for_function("document.querySelectorAll('.bfw-bot .bfw-sources').length >= 3", timeout=30000)
+    _wait_until(page, "document.querySelectorAll('.bfw-bot .bfw-sources').length >= 3", timeout=30000)
     assert page.locator(".bfw-user").last.inner_text() == label
     page.screenshot(path=str(ARTIFACTS / "widget-desktop.png"), full_page=True)
 
@@ -89,7 +103,7 @@ def test_widget_conversation_buttons_history_and_screenshots(stack, browser):
 
 def test_xss_probes_stay_inert_text(stack, browser):
     page = browser.new_page()
-    page.goto(f"{stack.widget_url}/?server={stack.url}")
+    page.goto(f"{stack.widget_url}/")
     probes = [
         '<img src=x onerror="window.__xss=1">',
         "<script>window.__xss=2</script>",
@@ -98,7 +112,7 @@ def test_xss_probes_stay_inert_text(stack, browser):
     for probe in probes:
         page.get_by_role("textbox").fill(probe)
         page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelectorAll('.bfw-bot').length >= 3", timeout=30000)
+    _wait_until(page, "document.querySelectorAll('.bfw-bot').length >= 3", timeout=30000)
     # Server-side text goes through the same renderer: feed it the probes directly too.
     page.evaluate(
         "probes => probes.forEach(p => document.querySelector('.bfw-log')"
@@ -136,7 +150,7 @@ def test_socketio_accepts_only_the_configured_origin(stack):
 
 def test_widget_renders_the_comparison_table_and_feedback_buttons(stack, browser):
     page = browser.new_page()
-    page.goto(f"{stack.widget_url}/?server={stack.url}")
+    page.goto(f"{stack.widget_url}/")
     page.get_by_role("textbox").fill("show me the comparison table")
     page.keyboard.press("Enter")
     page.wait_for_selector(".bfw-table", timeout=30000)
