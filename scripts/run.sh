@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts the assistant in the foreground; Ctrl-C or SIGTERM stops everything it started.
+# Starts the assistant in the foreground under supervisord, which restarts any server that
+# stops; Ctrl-C or SIGTERM stops everything it started.
 #   scripts/run.sh          action server, Rasa (REST + widget socket.io) and the widget page
 #   scripts/run.sh shell    action server and Rasa, with a terminal chat (channels/terminal.py)
 # With SCALE=postgres, conversations go to PostgreSQL and locks to Redis (see deploy/).
@@ -20,18 +21,6 @@ if [ -z "$model" ] || [ ! -f "$model" ]; then
   echo "No model to serve (${RASA_MODEL:-models/ is empty}): run 'make train' or set RASA_MODEL." >&2
   exit 1
 fi
-
-pids=()
-stop() {
-  trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap stop INT TERM EXIT
-
-# The action server checks the knowledge file before it serves (actions/server.py).
-"$BIN/python" -m actions.server --host "$ACTION_HOST" --port "$ACTION_PORT" >>"$log_dir/actions.log" 2>&1 &
-pids+=($!)
 
 # Slack is enabled by its two secrets in the environment; one without the other is an error.
 credentials=credentials.yml
@@ -66,15 +55,45 @@ IFS=',' read -r -a cors_origins <<< "${WIDGET_ORIGINS:-}"
 if [ "${#cors_origins[@]}" -gt 0 ]; then
   rasa_args+=(--cors "${cors_origins[@]}")
 fi
-# runtime.rasa_server is Rasa's CLI with the per-message costs profiling found removed (see its docstring).
-"$BIN/python" -m runtime.rasa_server run "${rasa_args[@]}" >>"$log_dir/rasa.log" 2>&1 &
-pids+=($!)
 
-if [ "$mode" != shell ]; then
-  "$BIN/python" -m channels.widget_page --host "$WIDGET_HOST" --port "$WIDGET_PORT" \
-    >>"$log_dir/widget.log" 2>&1 &
-  pids+=($!)
-fi
+# supervisord (from PyPI) runs the servers and restarts any that stops, with a growing
+# delay between failed starts; the others keep serving meanwhile. `supervisorctl -c
+# $supervisor_conf status` (or restart actions) works while it runs.
+run_dir=$(dirname "$TRACKER_DB")
+supervisor_conf=$run_dir/supervisord.conf
+program() {  # name, command...
+  local name=$1; shift
+  printf '\n[program:%s]\ncommand=%s\n' "$name" "$(printf '%q ' "$@")"
+  printf 'directory=%s\nautostart=true\nautorestart=true\nstartretries=20\nstartsecs=3\n' "$PWD"
+  printf 'stopasgroup=true\nkillasgroup=true\nstopwaitsecs=20\nredirect_stderr=true\n'
+  printf 'stdout_logfile=%s\nstdout_logfile_maxbytes=10MB\nstdout_logfile_backups=3\n' "$log_dir/$name.log"
+}
+{
+  printf '[supervisord]\nnodaemon=true\nlogfile=%s\npidfile=%s\nchildlogdir=%s\n' \
+    "$log_dir/supervisord.log" "$run_dir/supervisord.pid" "$log_dir"
+  printf '[unix_http_server]\nfile=%s\nchmod=0700\n' "$run_dir/supervisor.sock"
+  printf '[supervisorctl]\nserverurl=unix://%s\n' "$run_dir/supervisor.sock"
+  printf '[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n'
+  # The action server checks the knowledge file before it serves (actions/server.py).
+  program actions "$BIN/python" -m actions.server --host "$ACTION_HOST" --port "$ACTION_PORT"
+  # runtime.rasa_server is Rasa's CLI with the per-message costs profiling found removed.
+  program rasa "$BIN/python" -m runtime.rasa_server run "${rasa_args[@]}"
+  if [ "$mode" != shell ]; then
+    program widget "$BIN/python" -m channels.widget_page --host "$WIDGET_HOST" --port "$WIDGET_PORT"
+  fi
+} > "$supervisor_conf"
+
+supervisor_pid=
+stop() {
+  trap - INT TERM EXIT
+  if [ -n "$supervisor_pid" ]; then
+    kill -TERM "$supervisor_pid" 2>/dev/null || true  # supervisord stops every program
+    wait "$supervisor_pid" 2>/dev/null || true
+  fi
+}
+trap stop INT TERM EXIT
+"$BIN/supervisord" -c "$supervisor_conf" >>"$log_dir/supervisord.out" 2>&1 &
+supervisor_pid=$!
 
 # Wait until Rasa has loaded the model and the action server answers, with a progress line.
 printf 'Starting the assistant (model %s, logs in %s/)' "$model" "$log_dir"
@@ -83,13 +102,12 @@ for _ in $(seq 600); do
        "http://$RASA_HOST:$RASA_PORT/" "http://$ACTION_HOST:$ACTION_PORT/health" 2>/dev/null; then
     break
   fi
-  for pid in "${pids[@]}"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      printf '\nA server stopped while starting; the end of its logs:\n' >&2
-      tail -n 20 "$log_dir"/*.log >&2
-      exit 1
-    fi
-  done
+  if ! kill -0 "$supervisor_pid" 2>/dev/null \
+     || "$BIN/supervisorctl" -c "$supervisor_conf" status 2>/dev/null | grep -q FATAL; then
+    printf '\nA server could not start; the end of its logs:\n' >&2
+    tail -n 20 "$log_dir"/*.log >&2
+    exit 1
+  fi
   printf '.'
   sleep 1
 done
@@ -113,5 +131,5 @@ BANNER
 if [ "$mode" = shell ]; then
   "$BIN/python" -m channels.terminal --url "http://$RASA_HOST:$RASA_PORT"
 else
-  wait -n "${pids[@]}"
+  wait "$supervisor_pid"
 fi

@@ -168,19 +168,46 @@ class Stack:
         return "\n".join(path.read_text(errors="replace") for path in parts if path.exists())
 
     def child_pid(self, marker: str) -> int:
-        """The PID of the process this stack started whose command line contains `marker`."""
+        """The PID of a server this stack runs (under run.sh's supervisord) whose command line
+        contains `marker`."""
+        parents: dict[int, int] = {}
+        commands: dict[int, str] = {}
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
             try:
                 status = (entry / "status").read_text()
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                commands[int(entry.name)] = (
+                    (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                )
             except OSError:
                 continue
-            parent = int(status.split("PPid:")[1].split()[0])
-            if parent == self.process.pid and marker in command:
-                return int(entry.name)
+            parents[int(entry.name)] = int(status.split("PPid:")[1].split()[0])
+
+        def descends_from_stack(pid: int) -> bool:
+            while pid in parents and pid > 1:
+                pid = parents[pid]
+                if pid == self.process.pid:
+                    return True
+            return False
+
+        for pid, command in commands.items():
+            if marker in command and "supervisord" not in command and descends_from_stack(pid):
+                return pid
         raise LookupError(marker)
+
+    def wait_for_server(self, marker: str, old_pid: int, timeout: float = 60.0) -> int:
+        """The PID of the server supervisord started again after `old_pid` stopped."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                pid = self.child_pid(marker)
+                if pid != old_pid:
+                    return pid
+            except LookupError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"{marker} was not restarted within {timeout:.0f} s")
 
     def stop(self) -> None:
         if self.process:

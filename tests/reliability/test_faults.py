@@ -215,3 +215,82 @@ def test_a_restarted_rasa_continues_the_conversation(stack):
     ]
     assert (tracker["slots"]["aspect"], tracker["slots"]["subject"]) == ("disadvantages", "bpo")
     print(f"  Rasa restarted mid-conversation: {len(tracker['events'])} events kept, the follow-up continued")
+
+
+def _stored_user_texts(stack, sender: str) -> list[str]:
+    with urllib.request.urlopen(
+        f"{stack.url}/conversations/{sender}/tracker?include_events=ALL&token={stack.token}", timeout=30
+    ) as response:
+        events = json.loads(response.read())["events"]
+    return [event["text"] for event in events if event["event"] == "user"]
+
+
+def _answers_within(stack, sender: str, text: str, expected: str, seconds: float, since: float) -> float:
+    """Asks until an answer (not the apology) contains `expected`; returns the seconds from
+    `since` (a time.monotonic() value) to that answer."""
+    started = time.monotonic()
+    while True:
+        try:
+            replies, _ = _ask(stack.url, sender, text)
+            texts = [reply.get("text", "") for reply in replies]
+            if (
+                any(expected in t.lower() for t in texts)
+                and _apology("fi") not in texts
+                and _apology("en") not in texts
+            ):
+                return time.monotonic() - since
+        except OSError:
+            pass  # Rasa itself restarting: the socket is refused for a moment
+        assert time.monotonic() - started < seconds, f"no answer within {seconds} s"
+        time.sleep(1)
+
+
+def test_a_killed_action_server_gets_an_apology_then_is_restarted_and_answers_resume(stack):
+    sender = f"killed-{uuid.uuid4().hex}"
+    replies, _ = _ask(stack.url, sender, "Mitä BPO tarkoittaa?")
+    assert replies and replies[0]["text"] != _apology("fi")
+    actions = stack.child_pid("actions.server")
+    killed = time.monotonic()
+    os.kill(actions, signal.SIGKILL)
+    replies, elapsed = _ask(stack.url, sender, "Mitä puhelinkeskus tekee?")
+    assert [r["text"] for r in replies] == [_apology("fi")]
+    stack.wait_for_server("actions.server", actions)
+    recovered = _answers_within(stack, sender, "Mitä taitoja puhelinkeskuksessa tarvitaan?", "", 30, killed)
+    # Stored complete: every message once, in order (retries of the last question included).
+    texts = _stored_user_texts(stack, sender)
+    assert texts[:2] == ["Mitä BPO tarkoittaa?", "Mitä puhelinkeskus tekee?"]
+    assert set(texts[2:]) == {"Mitä taitoja puhelinkeskuksessa tarvitaan?"}
+    print(
+        f"  killed action server: apology after {elapsed:.1f} s, "
+        f"answers again {recovered:.1f} s after the kill"
+    )
+
+
+def test_a_killed_page_server_is_restarted(stack):
+    page = stack.child_pid("channels.widget_page")
+    os.kill(page, signal.SIGKILL)
+    stack.wait_for_server("channels.widget_page", page)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{stack.widget_url}/", timeout=5) as response:
+                assert response.status == 200
+                break
+        except OSError:
+            assert time.monotonic() < deadline, "the page server did not come back"
+            time.sleep(0.5)
+
+
+def test_a_killed_rasa_is_restarted_and_the_conversation_goes_on(stack):
+    sender = f"rasa-killed-{uuid.uuid4().hex}"
+    _ask(stack.url, sender, "What skills do call center agents need?")
+    rasa = stack.child_pid("runtime.rasa_server")
+    killed = time.monotonic()
+    os.kill(rasa, signal.SIGKILL)
+    stack.wait_for_server("runtime.rasa_server", rasa)
+    # "and for BPO?" only makes sense with the stored context: skills, now for BPO.
+    recovered = _answers_within(stack, sender, "and for BPO?", "bpo", 180, killed)
+    replies, _ = _ask(stack.url, sender, "and for BPO?")
+    assert "skill" in replies[0]["text"].lower() or "expertise" in replies[0]["text"].lower()
+    assert _stored_user_texts(stack, sender)[0] == "What skills do call center agents need?"
+    print(f"  killed Rasa: answering again {recovered:.0f} s after the kill, with the stored context")
