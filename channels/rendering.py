@@ -22,6 +22,7 @@ SLACK_FIELD_LIMIT = 2000
 SLACK_BUTTON_LABEL_LIMIT = 75
 SLACK_BUTTON_VALUE_LIMIT = 2000
 SLACK_MAX_BUTTONS = 25
+SLACK_MAX_BLOCKS = 50
 
 
 @dataclass
@@ -155,6 +156,20 @@ def slack_message(message: dict[str, Any]) -> dict[str, Any]:
     if buttons:
         blocks.append(_slack_actions(buttons))
     notification = "\n".join(piece_text for piece_text, _ in pieces)
+    return {"text": notification[:SLACK_TEXT_LIMIT] or " ", "blocks": blocks}
+
+
+def slack_post(messages: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Every bot message of one turn as ONE `chat.postMessage`: a busy channel gets one post
+    per question. The blocks of each message follow in order (answer, table, sources,
+    buttons); the notification text joins theirs. Blocks beyond Slack's limit are dropped
+    from the end of the first messages, so the last message's buttons always survive."""
+    rendered = [slack_message(message) for message in messages]
+    blocks = [block for post in rendered for block in post["blocks"]]
+    if len(blocks) > SLACK_MAX_BLOCKS:
+        last = rendered[-1]["blocks"][-SLACK_MAX_BLOCKS:]
+        blocks = blocks[: SLACK_MAX_BLOCKS - len(last)] + last
+    notification = "\n".join(post["text"] for post in rendered if post["text"].strip())
     return {"text": notification[:SLACK_TEXT_LIMIT] or " ", "blocks": blocks}
 
 

@@ -2,9 +2,11 @@
 
 Built on Rasa's SlackInput for its signature check, with the behaviour Slack users expect:
 - replies go to the conversation and the thread the question came from;
-- answers use Block Kit (tables, sources, buttons) and mrkdwn (channels/rendering.py);
-- Slack's retries never produce a second reply: every event id is handled once, whatever
-  the retry reason (a retry of an event that never arrived is handled as the first);
+- one user message gets one Slack post: the answer, table, sources and buttons are the
+  blocks of that post (Block Kit and mrkdwn, channels/rendering.py);
+- a message is answered once, however often Slack delivers it: as `message` and
+  `app_mention` events, or as retries (channels/seen_messages.py; shared in Redis when
+  scaled out). A retry of an event that never arrived is handled as the first;
 - bad or stale signatures get 401; `url_verification` is answered;
 - messages from bots, including this one, and message edits are ignored;
 - a Content-Type with a charset parameter is accepted;
@@ -17,7 +19,6 @@ import asyncio
 import json
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
@@ -30,23 +31,23 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.input_guard import check, handle_or_apologise, phrase, rate_limit_wait, tracker_store_of
-from channels.rendering import slack_message
+from channels.rendering import slack_post
+from channels.seen_messages import SeenMessages, seen_messages_for
 from faq.protocol import SLACK_SENDER_PREFIX
+from settings import settings
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
-# How many recent event ids are remembered to drop retries (Slack retries within minutes).
-SEEN_EVENTS = 10_000
 # Message subtypes that are not a person writing something new.
 _MENTION = re.compile(r"<@[A-Z0-9]+>")
 IGNORED_SUBTYPES = {"bot_message", "message_changed", "message_deleted", "channel_join", "channel_leave"}
 
 
-class SlackReplyOutput(OutputChannel):
-    """Posts each bot message to one channel (and thread) with `chat.postMessage`."""
+class SlackTurnOutput(OutputChannel):
+    """Collects the bot messages of one turn and posts them as one Slack message."""
 
     @classmethod
     def name(cls) -> str:
@@ -56,33 +57,25 @@ class SlackReplyOutput(OutputChannel):
         self.client = client
         self.channel = channel
         self.thread_ts = thread_ts
-        self.sent = 0
+        self.pending: list[dict[str, Any]] = []
+        self.posts = 0
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        arguments = slack_message(message)
-        self.sent += 1
-        if self.thread_ts:
-            arguments["thread_ts"] = self.thread_ts
-        await self.client.chat_postMessage(channel=self.channel, **arguments)
+        self.pending.append(message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
+        self.pending.append({"text": text})
 
-
-class _SeenEvents:
-    """A bounded set of event ids, oldest forgotten first."""
-
-    def __init__(self, size: int = SEEN_EVENTS) -> None:
-        self._ids: OrderedDict[str, None] = OrderedDict()
-        self._size = size
-
-    def first_time(self, event_id: str) -> bool:
-        if event_id in self._ids:
-            return False
-        self._ids[event_id] = None
-        if len(self._ids) > self._size:
-            self._ids.popitem(last=False)
-        return True
+    async def post(self) -> None:
+        """Posts what was collected, if anything, as one message."""
+        if not self.pending:
+            return
+        messages, self.pending = self.pending, []
+        arguments = slack_post(messages)
+        if self.thread_ts:
+            arguments["thread_ts"] = self.thread_ts
+        self.posts += 1
+        await self.client.chat_postMessage(channel=self.channel, **arguments)
 
 
 class FaqSlackInput(SlackInput):
@@ -105,7 +98,10 @@ class FaqSlackInput(SlackInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.api_url = DEFAULT_API_URL
-        self._seen = _SeenEvents()
+        current = settings()
+        self._seen: SeenMessages = seen_messages_for(
+            current.scale, current.redis_host, current.redis_port, current.redis_db, current.redis_password
+        )
         self._tasks: set[asyncio.Task[None]] = set()
         self._client: AsyncWebClient | None = None
         # Rasa's tracker store, where a refusal or an apology reads the conversation's language.
@@ -133,9 +129,9 @@ class FaqSlackInput(SlackInput):
             media_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
             try:
                 if media_type == "application/json":
-                    return self._handle_event(json.loads(request.body or b"{}"), on_new_message)
+                    return await self._handle_event(json.loads(request.body or b"{}"), on_new_message)
                 if media_type == "application/x-www-form-urlencoded":
-                    return self._handle_interaction(request, on_new_message)
+                    return await self._handle_interaction(request, on_new_message)
             except (ValueError, KeyError, TypeError, AttributeError) as error:
                 logger.info("Malformed Slack request: %s", error)
                 return response.text("malformed request", status=HTTPStatus.BAD_REQUEST)
@@ -143,7 +139,7 @@ class FaqSlackInput(SlackInput):
 
         return slack_webhook
 
-    def _handle_event(self, body: Any, on_new_message: OnNewMessage) -> HTTPResponse:
+    async def _handle_event(self, body: Any, on_new_message: OnNewMessage) -> HTTPResponse:
         if not isinstance(body, dict):
             raise ValueError("body is not an object")
         if body.get("type") == "url_verification":
@@ -155,25 +151,28 @@ class FaqSlackInput(SlackInput):
             return response.text("ignored")
         if event.get("bot_id") or event.get("subtype") in IGNORED_SUBTYPES or not event.get("user"):
             return response.text("bot or system message ignored")
-        event_id = str(body.get("event_id") or event.get("client_msg_id") or event.get("ts"))
-        if not self._seen.first_time(event_id):
-            return response.text("duplicate ignored", headers={"X-Slack-No-Retry": "1"})
         text = event.get("text")
         if not isinstance(text, str):
             raise ValueError("message text is not text")
         channel = str(event["channel"])
+        # The message, not the event: a mention arrives as `message` and `app_mention`.
+        message_key = (
+            f"message:{channel}:{event.get('ts') or event.get('client_msg_id') or body.get('event_id')}"
+        )
+        if not await self._seen.first_time(message_key):
+            return response.text("duplicate ignored", headers={"X-Slack-No-Retry": "1"})
         self._dispatch(
             on_new_message, _strip_mentions(text), str(event["user"]), channel, event.get("thread_ts")
         )
         return response.text("")
 
-    def _handle_interaction(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
+    async def _handle_interaction(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
         payload = json.loads(request.form.get("payload") or "{}")
         actions = payload.get("actions") or []
         if payload.get("type") != "block_actions" or not actions or "value" not in actions[0]:
             return response.text("ignored")
-        action_id = f"{payload.get('trigger_id')}:{actions[0].get('action_ts')}"
-        if not self._seen.first_time(action_id):
+        click_key = f"click:{payload.get('trigger_id')}:{actions[0].get('action_ts')}"
+        if not await self._seen.first_time(click_key):
             return response.text("duplicate ignored")
         channel = str(
             (payload.get("channel") or {}).get("id") or (payload.get("container") or {})["channel_id"]
@@ -193,7 +192,7 @@ class FaqSlackInput(SlackInput):
     ) -> None:
         # Slack wants an answer within 3 seconds, so the message is handled in the background.
         sender_id = f"{SLACK_SENDER_PREFIX}{user}-{channel}" + (f"-{thread_ts}" if thread_ts else "")
-        output = SlackReplyOutput(self.client, channel, thread_ts)
+        output = SlackTurnOutput(self.client, channel, thread_ts)
         # Every request comes from Slack's servers: only the conversation's own limit applies.
         wait = rate_limit_wait(sender_id, None)
         checked = check(text)
@@ -204,12 +203,14 @@ class FaqSlackInput(SlackInput):
                     "rate_limited", checked.sample, sender_id, self._tracker_store, seconds=wait
                 )
                 await output.send_response(sender_id, {"text": text})
+                await output.post()
                 return
             if checked.refusal is not None:
                 text = await phrase(
                     checked.refusal, checked.sample, sender_id, self._tracker_store, **checked.values
                 )
                 await output.send_response(sender_id, {"text": text})
+                await output.post()
                 return
             message = UserMessage(
                 checked.text,
@@ -219,11 +220,16 @@ class FaqSlackInput(SlackInput):
                 metadata={"out_channel": channel, "thread_id": thread_ts},
             )
 
-            async def apologise() -> None:
-                apology = await phrase("service_unavailable", checked.sample, sender_id, self._tracker_store)
-                await output.send_response(sender_id, {"text": apology})
+            async def answer() -> None:
+                await on_new_message(message)
+                await output.post()  # the whole turn, as one post
 
-            await handle_or_apologise(on_new_message(message), lambda: output.sent > 0, apologise)
+            async def apologise() -> None:
+                # Posted on its own; the answer, if it comes later, follows as one post.
+                apology = await phrase("service_unavailable", checked.sample, sender_id, self._tracker_store)
+                await self.client.chat_postMessage(channel=channel, text=apology, thread_ts=thread_ts)
+
+            await handle_or_apologise(answer(), lambda: output.posts > 0 or bool(output.pending), apologise)
 
         task = asyncio.create_task(handle())
         self._tasks.add(task)

@@ -52,8 +52,11 @@ class LocalCluster:
         processes: int = 2,
         rate_per_second: int = LOAD_TEST_RATE_PER_SECOND,
         rate_burst: int = LOAD_TEST_RATE_BURST,
+        slack: dict[str, str] | None = None,
     ) -> None:
         self.rate_per_second, self.rate_burst = rate_per_second, rate_burst
+        # SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_API_URL: the Slack channel is on.
+        self.slack = dict(slack or {})
         self.workdir = workdir.resolve()  # nginx resolves relative paths against its prefix
         self.model = model
         self.processes = processes
@@ -174,9 +177,21 @@ class LocalCluster:
         )
         self._redis.wait_ready(timeout=20, interval=0.2)
 
+    def _credentials(self) -> Path:
+        """credentials.yml, plus the Slack channel when Slack settings are given (as run.sh does)."""
+        if not self.slack:
+            return PROJECT / "credentials.yml"
+        combined = self.workdir / "credentials.yml"
+        if not combined.exists():
+            parts = (PROJECT / "credentials.yml", PROJECT / "slack" / "credentials.yml")
+            combined.write_text("".join(part.read_text(encoding="utf-8") for part in parts), encoding="utf-8")
+        return combined
+
     def environment(self) -> dict[str, str]:
         return {
             **os.environ,
+            **self.slack,
+            "SCALE": "postgres",
             "RASA_TELEMETRY_ENABLED": "false",
             "RASA_API_TOKEN": TOKEN,
             "PYTHONPATH": str(PROJECT),
@@ -217,7 +232,7 @@ class LocalCluster:
                     "--endpoints",
                     str(PROJECT / "deploy" / "endpoints.scale.yml"),
                     "--credentials",
-                    str(PROJECT / "credentials.yml"),
+                    str(self._credentials()),
                     "--interface",
                     "127.0.0.1",
                     "--port",

@@ -41,6 +41,12 @@ def _port(name: str, raw: str) -> int:
     return port
 
 
+def _database_number(name: str, raw: str) -> int:
+    if not raw.isdigit():
+        raise SettingsError(f"{name}={raw!r}: expected a database number (0, 1, ...)")
+    return int(raw)
+
+
 def _rate(name: str, raw: str) -> float:
     try:
         value = float(raw)
@@ -92,6 +98,11 @@ class Settings:
     knowledge_file: str = "knowledge/comparison.yml"
     phrases_file: str = "knowledge/phrases.yml"
     scale: str = ""
+    # SCALE=postgres: the Redis that holds Rasa's locks and the channels' shared state.
+    redis_host: str = "127.0.0.1"
+    redis_port: int = 6379
+    redis_db: int = 0
+    redis_password: str = ""
     slack: Mapping[str, str] = field(default_factory=dict)
     # Messages a conversation, and a client address, may send: a steady rate per minute and
     # a burst on top. A person types a few messages a minute; a flood gets 429.
@@ -146,6 +157,10 @@ class Settings:
             knowledge_file=get("KNOWLEDGE_FILE", defaults.knowledge_file),
             phrases_file=get("PHRASES_FILE", defaults.phrases_file),
             scale=scale,
+            redis_host=get("REDIS_HOST", defaults.redis_host),
+            redis_port=_port("REDIS_PORT", get("REDIS_PORT", str(defaults.redis_port))),
+            redis_db=_database_number("REDIS_DB", get("REDIS_DB", "0") or "0"),
+            redis_password=get("REDIS_PASSWORD", ""),
             slack={k: v for k, v in values.items() if k.startswith("SLACK_") and v},
             **{
                 attribute: _rate(variable, get(variable, str(getattr(defaults, attribute))))
@@ -181,6 +196,10 @@ class Settings:
             "KNOWLEDGE_FILE": str(self.path(self.knowledge_file)),
             "PHRASES_FILE": str(self.path(self.phrases_file)),
             "SCALE": self.scale,
+            "REDIS_HOST": self.redis_host,
+            "REDIS_PORT": str(self.redis_port),
+            "REDIS_DB": str(self.redis_db),
+            "REDIS_PASSWORD": self.redis_password,
             **{variable: str(getattr(self, attribute)) for attribute, variable in RATE_VARIABLES.items()},
             **dict(self.slack),
         }

@@ -226,7 +226,7 @@ SCALE_MODEL = PROJECT / "models" / "bpo-faq.tar.gz"
 
 
 @pytest.fixture(scope="session")
-def cluster(tmp_path_factory):
+def cluster(tmp_path_factory, fake_slack):
     """The scale-out set-up on loopback: PostgreSQL, Redis, 2 Rasa, 2 action servers, nginx."""
     from deploy.local_cluster import LocalCluster, missing_programs
 
@@ -234,5 +234,10 @@ def cluster(tmp_path_factory):
         pytest.skip(f"needs {missing_programs()} (installed by .ci/run)")
     if not SCALE_MODEL.exists():
         pytest.fail("models/bpo-faq.tar.gz is missing: run `make train` first (make test does).")
-    with LocalCluster(tmp_path_factory.mktemp("cluster"), SCALE_MODEL, processes=2) as running:
+    slack = {
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.url,
+    }
+    with LocalCluster(tmp_path_factory.mktemp("cluster"), SCALE_MODEL, processes=2, slack=slack) as running:
         yield running

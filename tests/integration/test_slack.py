@@ -67,25 +67,41 @@ def test_a_message_is_answered_in_its_channel_with_blocks(stack, fake_slack):
     channel = _channel()
     status, _ = _post(stack, json.dumps(_event(channel)).encode())
     assert status == 200
-    posts = _wait_posts(fake_slack, channel, at_least=3)
+    posts = _wait_posts(fake_slack, channel, at_least=1)
+    # One post: the answer, its sources and every button are blocks of the same message.
+    assert len(posts) == 1
     answer = posts[0]
     assert "thread_ts" not in answer
     assert answer["blocks"][0]["type"] == "section" and "communication" in answer["text"].lower()
     assert any(
         b["type"] == "context" and "Call centers and BPOs" in b["elements"][0]["text"]
-        for p in posts
-        for b in p["blocks"]
+        for b in answer["blocks"]
     )
-    values = [e["value"] for p in posts for b in p["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    values = [e["value"] for b in answer["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert '/feedback{"rating":"helpful"}' in values
     assert any(value.startswith("/ask_") for value in values)
+
+
+def test_a_mention_delivered_as_two_events_gets_one_reply(stack, fake_slack):
+    channel = _channel()
+    ts = f"{time.time():.6f}"
+    mention = {"user": "U123", "text": f"<@UBOT> {QUESTION}", "channel": channel, "ts": ts}
+    for event_type in ("app_mention", "message"):
+        event = {
+            "type": "event_callback",
+            "event_id": f"Ev{uuid.uuid4().hex[:10]}",
+            "event": {"type": event_type, **mention},
+        }
+        assert _post(stack, json.dumps(event).encode())[0] == 200
+    posts = _wait_posts(fake_slack, channel, at_least=1, settle=3.0)
+    assert len(posts) == 1 and "communication" in posts[0]["text"].lower()
 
 
 def test_a_message_in_a_thread_is_answered_in_that_thread(stack, fake_slack):
     channel = _channel()
     _post(stack, json.dumps(_event(channel, "Apa kelebihan BPO?", thread_ts="1700000000.000100")).encode())
-    posts = _wait_posts(fake_slack, channel, at_least=3)
-    assert posts and all(p["thread_ts"] == "1700000000.000100" for p in posts)
+    posts = _wait_posts(fake_slack, channel, at_least=1)
+    assert len(posts) == 1 and posts[0]["thread_ts"] == "1700000000.000100"
 
 
 @pytest.mark.parametrize("reason", ["http_timeout", "http_error", "too_many_connections_in_use", "unknown"])
@@ -93,14 +109,14 @@ def test_retries_never_produce_a_second_reply(stack, fake_slack, reason):
     channel = _channel()
     body = json.dumps(_event(channel)).encode()
     assert _post(stack, body)[0] == 200
-    first = _wait_posts(fake_slack, channel, at_least=3, settle=1.0)
+    first = _wait_posts(fake_slack, channel, at_least=1, settle=1.0)
     for attempt in (1, 2, 3):
         status, _ = _post(
             stack, body, headers={"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": reason}
         )
         assert status == 200
-    assert len(_wait_posts(fake_slack, channel, at_least=0, settle=2.0)) == len(first)
-    assert len(_answer_posts(first)) >= 1
+    assert len(_wait_posts(fake_slack, channel, at_least=0, settle=2.0)) == len(first) == 1
+    assert len(_answer_posts(first)) == 1
 
 
 def test_a_retry_of_an_event_that_never_arrived_is_answered_once(stack, fake_slack):
@@ -110,7 +126,7 @@ def test_a_retry_of_an_event_that_never_arrived_is_answered_once(stack, fake_sla
         _post(stack, body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})[0]
         == 200
     )
-    assert len(_wait_posts(fake_slack, channel, at_least=3)) == 3
+    assert len(_wait_posts(fake_slack, channel, at_least=1)) == 1
 
 
 @pytest.mark.parametrize(
@@ -144,7 +160,7 @@ def test_a_content_type_with_charset_is_accepted(stack, fake_slack):
     channel = _channel()
     body = json.dumps(_event(channel, "Mitä puhelinkeskus tekee?")).encode()
     assert _post(stack, body, content_type="application/json; charset=utf-8")[0] == 200
-    posts = _wait_posts(fake_slack, channel, at_least=3)
+    posts = _wait_posts(fake_slack, channel, at_least=1)
     assert "asiakaspalvelijat" in posts[0]["text"].lower()
 
 
@@ -161,7 +177,7 @@ def test_a_button_click_sends_its_payload(stack, fake_slack):
     }
     body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
     assert _post(stack, body, content_type="application/x-www-form-urlencoded")[0] == 200
-    posts = _wait_posts(fake_slack, channel, at_least=3)
+    posts = _wait_posts(fake_slack, channel, at_least=1)
     assert "salary" in posts[0]["text"] and posts[0]["text"].startswith("BPO pay")
 
 

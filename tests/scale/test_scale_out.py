@@ -79,3 +79,50 @@ def test_every_rasa_process_sees_every_conversation(cluster):
             trackers.append(json.loads(response.read()))
     texts = [[e["text"] for e in t["events"] if e["event"] == "user"] for t in trackers]
     assert texts == [TURNS, TURNS]
+
+
+def test_a_slack_message_sent_to_two_processes_is_answered_once(cluster, fake_slack):
+    """Slack's retry of one message reaching the other process (nginx round-robin) gets no
+    second reply: the seen-set is in Redis, shared by the processes."""
+    import hashlib
+    import hmac
+    import time
+    import uuid
+
+    from tests.live_stack import SLACK_SIGNING_SECRET
+
+    channel = f"C{uuid.uuid4().hex[:10].upper()}"
+    event = {
+        "type": "event_callback",
+        "event_id": f"Ev{uuid.uuid4().hex[:10]}",
+        "event": {
+            "type": "message",
+            "user": "U9",
+            "text": "What is BPO?",
+            "channel": channel,
+            "ts": f"{time.time():.6f}",
+        },
+    }
+    body = json.dumps(event).encode()
+    for url in cluster.rasa_urls:
+        timestamp = str(int(time.time()))
+        signature = hmac.new(
+            SLACK_SIGNING_SECRET.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256
+        )
+        request = urllib.request.Request(
+            f"{url}/webhooks/slack/webhook",
+            data=body,
+            headers={
+                "Content-Type": "application/json",
+                "X-Slack-Request-Timestamp": timestamp,
+                "X-Slack-Signature": f"v0={signature.hexdigest()}",
+            },
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not fake_slack.posts_to(channel):
+        time.sleep(0.2)
+    time.sleep(3)  # a second reply, had there been one, has arrived by now
+    posts = fake_slack.posts_to(channel)
+    assert len(posts) == 1 and "outsourc" in posts[0]["text"].lower()

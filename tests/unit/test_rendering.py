@@ -190,3 +190,30 @@ def test_slack_message_keeps_within_block_kit_limits() -> None:
     fields = slack_message({"custom": {"table": long_row}})["blocks"][1]["fields"]
     assert [field["text"] for field in fields[:2]] == ["*b:* cell 0", "*:* cell 1"]
     assert len(fields) == 9
+
+
+def test_a_turn_is_one_slack_post_with_every_messages_blocks_in_order():
+    from channels.rendering import slack_post
+
+    messages = [
+        {"text": "The answer."},
+        {
+            "text": "Sources: A",
+            "custom": {"sources": [{"id": "a", "title": "A", "language": "en", "file": "a.md"}]},
+        },
+        {"text": "More?", "buttons": [{"title": "Pay", "payload": "/ask_pay"}]},
+    ]
+    post = slack_post(messages)
+    kinds = [block["type"] for block in post["blocks"]]
+    assert kinds[0] == "section" and "context" in kinds and kinds[-1] == "actions"
+    assert post["text"].startswith("The answer.") and "More?" in post["text"]
+
+
+def test_a_long_turn_keeps_slacks_block_limit_and_the_last_buttons():
+    from channels.rendering import SLACK_MAX_BLOCKS, slack_post
+
+    long_answer = {"text": "\n\n".join(f"Paragraph {i}." for i in range(80))}
+    buttons = {"text": "More?", "buttons": [{"title": "Pay", "payload": "/ask_pay"}]}
+    post = slack_post([long_answer, buttons])
+    assert len(post["blocks"]) <= SLACK_MAX_BLOCKS
+    assert post["blocks"][-1]["type"] == "actions"
