@@ -195,7 +195,9 @@ class ActionFeedback(_PhraseAction):
     ) -> list[EventType]:
         language = turn_language(tracker)
         ratings = [r for r in mentioned(tracker, ENTITY_RATING) if r in (RATING_HELPFUL, RATING_NOT_HELPFUL)]
-        if not ratings:
+        # A rating is kept only for an answer this conversation received: the report must not
+        # count ratings sent into a conversation that was never answered.
+        if not ratings or not tracker.get_slot(SLOT_ASPECT):
             dispatcher.utter_message(text=self.knowledge.phrase("fallback", language))
             return [SlotSet(SLOT_LANGUAGE, language)]
         rating = ratings[-1]

@@ -8,7 +8,9 @@
 3. Messages are validated before they reach Rasa: a missing or non-text message, or a
    session id that is not a long random token, is answered with an error event, not a crash;
    empty or over-long messages and a silent action server get a polite reply
-   (channels/input_guard.py).
+   (channels/input_guard.py). `session_request` is validated the same way, and a socket may
+   write only to the session it joined: knowing another session's id is not enough to
+   send into it from another socket that has not asked for it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -39,6 +42,7 @@ logger = logging.getLogger(__name__)
 # Session ids are the browser's random token (crypto.randomUUID without dashes or longer).
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
 ERROR_EVENT = "error_message"
+SESSION_ID_PROBLEM = "'session_id' must be a random token of 32 to 128 letters, digits, '-' or '_'"
 
 
 class WidgetOutput(SocketIOOutput):
@@ -87,8 +91,30 @@ class WidgetSocketIOInput(SocketIOInput):
         # An empty list switches engine.io's origin check off; None means "same origin only".
         sio.eio.cors_allowed_origins = getattr(self, "cors_allowed_origins", None) or None
 
+        # socket id -> the one session it joined with session_request.
+        joined: dict[str, str] = {}
+
+        async def session_request(sid: str, data: Any) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = requested if requested is not None else uuid.uuid4().hex
+            if not isinstance(session_id, str) or not SESSION_ID.match(session_id):
+                await sio.emit(ERROR_EVENT, {"error": SESSION_ID_PROBLEM}, room=sid)
+                return
+            previous = joined.get(sid)
+            if previous is not None and previous != session_id and self.session_persistence:
+                sio.leave_room(sid, previous)
+            joined[sid] = session_id
+            if self.session_persistence:
+                sio.enter_room(sid, session_id)
+            await sio.emit("session_confirm", session_id, room=sid)
+
+        async def disconnect(sid: str) -> None:
+            joined.pop(sid, None)
+
         async def handle_message(sid: str, data: Any) -> None:
             problem = self._problem_with(data)
+            if not problem and self.session_persistence and joined.get(sid) != data.get("session_id"):
+                problem = "send session_request with this session_id first"
             if problem:
                 await sio.emit(ERROR_EVENT, {"error": problem}, room=sid)
                 return
@@ -131,7 +157,9 @@ class WidgetSocketIOInput(SocketIOInput):
 
             await handle_or_apologise(on_new_message(message), lambda: output.sent > 0, apologise)
 
-        # Replaces Rasa's handler for the same event with the validating one above.
+        # Replace Rasa's handlers for the same events with the validating ones above.
+        sio.on("session_request", session_request, namespace=self.namespace)
+        sio.on("disconnect", disconnect, namespace=self.namespace)
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
         return webhook
 
@@ -141,7 +169,7 @@ class WidgetSocketIOInput(SocketIOInput):
         if not isinstance(data.get("message"), str):
             return "'message' must be text"
         if self.session_persistence and not SESSION_ID.match(str(data.get("session_id") or "")):
-            return "'session_id' must be a random token of 32 to 128 letters, digits, '-' or '_'"
+            return SESSION_ID_PROBLEM
         metadata = data.get(self.metadata_key)
         if isinstance(metadata, str):  # rasa-webchat sends it as JSON text
             too_big = len(metadata.encode("utf-8")) > MAX_METADATA_BYTES

@@ -196,3 +196,37 @@ def test_slack_bad_input(stack, fake_slack):
     while time.monotonic() < deadline and not fake_slack.posts_to(channel):
         time.sleep(0.2)
     assert "2000" in fake_slack.posts_to(channel)[0]["text"]
+
+
+def test_socketio_sessions_are_validated_and_a_socket_writes_only_to_its_own(stack):
+    import socketio
+
+    async def scenario() -> dict:
+        owner, intruder = socketio.AsyncClient(reconnection=False), socketio.AsyncClient(reconnection=False)
+        events: dict = {"owner_bot": [], "intruder_errors": [], "intruder_confirm": [], "intruder_bot": []}
+        owner.on("bot_uttered", lambda data: events["owner_bot"].append(data))
+        intruder.on("error_message", lambda data: events["intruder_errors"].append(data))
+        intruder.on("session_confirm", lambda data: events["intruder_confirm"].append(data))
+        intruder.on("bot_uttered", lambda data: events["intruder_bot"].append(data))
+        for client in (owner, intruder):
+            await client.connect(stack.url, headers={"Origin": stack.widget_url}, transports=["websocket"])
+        session = uuid.uuid4().hex
+        await owner.emit("session_request", {"session_id": session})
+        # Malformed session requests: refused with an error, no room joined.
+        for bad in ({"session_id": "short"}, {"session_id": 42}, {"session_id": "../" * 20}):
+            await intruder.emit("session_request", bad)
+        # Writing to a session this socket never joined is refused.
+        await intruder.emit("user_uttered", {"message": NORMAL, "session_id": session})
+        await owner.emit("user_uttered", {"message": NORMAL, "session_id": session})
+        await asyncio.sleep(4)
+        for client in (owner, intruder):
+            await client.disconnect()
+        return events
+
+    from concurrent.futures import ThreadPoolExecutor as Pool
+
+    with Pool(max_workers=1) as pool:
+        events = pool.submit(asyncio.run, scenario()).result()
+    assert len(events["intruder_errors"]) == 4 and events["intruder_confirm"] == []
+    assert events["intruder_bot"] == []
+    assert any("communication" in e.get("text", "").lower() for e in events["owner_bot"])
