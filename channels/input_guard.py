@@ -197,19 +197,26 @@ async def handle_or_apologise(
     replied: Callable[[], bool],
     apologise: Callable[[], Awaitable[None]],
     budget: float | None = None,
+    discard: Callable[[], None] | None = None,
 ) -> None:
     """Runs `handle`; apologises if it fails or nothing was sent within the budget.
 
     On a timeout the handling goes on in the background (it is not cancelled), so the
-    conversation is stored complete and a late answer still reaches push channels.
+    conversation is stored complete and a late answer still reaches push channels. When
+    the handling fails (the turn could not be stored, say), a channel that has not sent
+    its reply yet `discard`s it and apologises instead: an answer the user receives is
+    always one the conversation keeps.
     """
     task = asyncio.ensure_future(handle)
     done, _ = await asyncio.wait(
         {task}, timeout=budget if budget is not None else settings().reply_budget_seconds
     )
-    if task in done and task.exception() is not None:
+    failed = task in done and task.exception() is not None
+    if failed:
         logger.error("Handling a message failed: %r", task.exception())
-    if not replied():
+        if discard is not None:
+            discard()
+    if (failed and discard is not None) or not replied():
         await apologise()
     if task not in done:
         task.add_done_callback(_log_late_failure)

@@ -82,7 +82,12 @@ class FaqRestInput(RestInput):
                 apology = await phrase("service_unavailable", checked.sample, sender, store)
                 await collector.send_text_message(sender, apology)
 
-            await handle_or_apologise(on_new_message(message), lambda: bool(collector.messages), apologise)
+            await handle_or_apologise(
+                on_new_message(message),
+                lambda: bool(collector.messages),
+                apologise,
+                discard=collector.messages.clear,
+            )
             return response.json(collector.messages)
 
         return webhook

@@ -229,7 +229,12 @@ class FaqSlackInput(SlackInput):
                 apology = await phrase("service_unavailable", checked.sample, sender_id, self._tracker_store)
                 await self.client.chat_postMessage(channel=channel, text=apology, thread_ts=thread_ts)
 
-            await handle_or_apologise(answer(), lambda: output.posts > 0 or bool(output.pending), apologise)
+            await handle_or_apologise(
+                answer(),
+                lambda: output.posts > 0 or bool(output.pending),
+                apologise,
+                discard=output.pending.clear,
+            )
 
         task = asyncio.create_task(handle())
         self._tasks.add(task)

@@ -104,6 +104,18 @@ class LocalCluster:
     def postgres_pid(self) -> int:
         return int((self._pg_data / "postmaster.pid").read_text().split()[0])
 
+    def restart_redis(self) -> None:
+        """Stops Redis and starts it again on the same port (its keys, Rasa's locks, are gone)."""
+        self._children.remove(self._redis)
+        self._redis.stop(timeout=10)
+        self._start_redis()
+
+    def restart_postgres(self) -> None:
+        """A fast restart of PostgreSQL: open connections are cut, the data stays."""
+        self._as_postgres(
+            [postgres_binary("pg_ctl"), "-D", str(self._pg_data), "-w", "-m", "fast", "restart"]
+        )
+
     # -- services -----------------------------------------------------------------------
     def _as_postgres(self, command: list[str]) -> None:
         # PostgreSQL refuses to run as root; Debian's package creates the `postgres` user.

@@ -29,7 +29,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -179,3 +179,17 @@ def _event(row: dict[str, Any]) -> Event:
     # `_from_parameters` is what Rasa's public `Event.from_parameters` calls once it has
     # resolved the class; the one private name used here, checked by the version guard.
     return _event_class(row["type_name"])._from_parameters(json.loads(row["data"]))
+
+
+class ReconnectingSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL tracker store (PostgreSQL in the scale-out) whose pooled connections are
+    tested before use. Rasa's pool hands out connections a database restart has cut, and
+    the first turn on each fails; with the check it reconnects instead. Only the engine's
+    options differ, through Rasa's public `create_engine_kwargs`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)

@@ -294,3 +294,68 @@ def test_a_killed_rasa_is_restarted_and_the_conversation_goes_on(stack):
     assert "skill" in replies[0]["text"].lower() or "expertise" in replies[0]["text"].lower()
     assert _stored_user_texts(stack, sender)[0] == "What skills do call center agents need?"
     print(f"  killed Rasa: answering again {recovered:.0f} s after the kill, with the stored context")
+
+
+@pytest.mark.parametrize("service", ["redis", "postgres"])
+def test_a_restart_of_a_shared_service_under_load_loses_and_duplicates_nothing(cluster, service):
+    """Eight users keep talking while Redis or PostgreSQL restarts. Every message gets a reply
+    (an answer, or the apology while the service is down); every answered message is stored
+    exactly once, and the stored messages keep the order they were sent in."""
+    import threading
+
+    import sqlalchemy as sa
+
+    users = [f"restart-{service}-{index}-{uuid.uuid4().hex[:8]}" for index in range(8)]
+    sent: dict[str, list[tuple[str, str]]] = {user: [] for user in users}  # (text, reply kind)
+    restarted = threading.Event()
+
+    def talk(user: str) -> None:
+        for turn in range(60):
+            if restarted.is_set() and turn >= 8:
+                return
+            text = f"{SCALE_TURNS[turn % len(SCALE_TURNS)]} #{turn}"  # numbered: each message unique
+            try:
+                replies, _ = _ask(cluster.url, user, text, timeout=30)
+                texts = [reply.get("text", "") for reply in replies]
+                kind = "none" if not texts else "apology" if _apology("en") in texts else "answer"
+            except OSError:
+                kind = "none"
+            sent[user].append((text, kind))
+            time.sleep(0.2)
+
+    threads = [threading.Thread(target=talk, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.5)
+    (cluster.restart_redis if service == "redis" else cluster.restart_postgres)()
+    time.sleep(2)
+    restarted.set()
+    for thread in threads:
+        thread.join(timeout=180)
+    engine = sa.create_engine(cluster.db_url)
+    with engine.connect() as connection:
+        stored = {
+            user: [
+                json.loads(row[0])["text"]
+                for row in connection.execute(
+                    sa.text(
+                        "SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"
+                    ),
+                    {"s": user},
+                )
+            ]
+            for user in users
+        }
+    engine.dispose()
+    kinds = [kind for messages in sent.values() for _, kind in messages]
+    assert "none" not in kinds  # every message got a reply
+    for user in users:
+        order = [text for text, _ in sent[user]]
+        assert len(stored[user]) == len(set(stored[user]))  # nothing twice
+        assert [order.index(text) for text in stored[user]] == sorted(order.index(t) for t in stored[user])
+        answered = [text for text, kind in sent[user] if kind == "answer"]
+        assert set(answered) <= set(stored[user])  # nothing answered is lost
+    print(
+        f"  {service} restarted under load: {len(kinds)} messages, {kinds.count('answer')} answered, "
+        f"{kinds.count('apology')} apologies, {sum(len(t) for t in stored.values())} user events stored"
+    )
