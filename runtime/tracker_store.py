@@ -80,6 +80,8 @@ class CachedSQLiteTrackerStore(SQLTrackerStore):
         self._cache_budget = int(float(cache_megabytes) * 1e6)
         self._sizes: dict[str, int] = {}
         self._cached_bytes = 0
+        # sender_id -> how many rows at the end of its cached session are not written yet.
+        self._unsaved: dict[str, int] = {}
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         if not self.optimised:
@@ -101,19 +103,29 @@ class CachedSQLiteTrackerStore(SQLTrackerStore):
         if not self.optimised:
             return await super().save(tracker)
         await self.stream_events(tracker)
-        rows = self._sessions.get(tracker.sender_id)
+        sender_id = tracker.sender_id
+        rows = self._sessions.get(sender_id)
         if rows is None:  # not read through this store lately: count as Rasa does
-            already_stored = self._stored_in_current_session(tracker.sender_id)
+            known = self._stored_in_current_session(sender_id)
         else:
-            already_stored = len(rows)
-        new_rows = [_row_data(event) for event in list(tracker.events)[already_stored:]]
-        if new_rows:
-            with self.engine.begin() as connection:
-                connection.execute(
-                    self._insert, [{"sender_id": tracker.sender_id, **row} for row in new_rows]
-                )
+            known = len(rows)
+        new_rows = [_row_data(event) for event in list(tracker.events)[known:]]
+        # Rows a failed save (a full disk, say) left unwritten go first, in order.
+        backlog = rows[len(rows) - self._unsaved.get(sender_id, 0) :] if rows else []
+        try:
+            if backlog or new_rows:
+                with self.engine.begin() as connection:
+                    connection.execute(
+                        self._insert, [{"sender_id": sender_id, **row} for row in backlog + new_rows]
+                    )
+        except sa.exc.SQLAlchemyError:
+            if rows is not None:
+                # Kept in memory, still unwritten: the conversation goes on with its context and
+                # the next save that succeeds writes them. Rasa's fail-safe store logs the error.
+                self._remember(sender_id, rows + new_rows, unsaved=len(backlog) + len(new_rows))
+            raise
         if rows is not None:
-            self._remember(tracker.sender_id, _current_session(rows + new_rows))
+            self._remember(sender_id, _current_session(rows + new_rows))
 
     def _stored_in_current_session(self, sender_id: str) -> int:
         """How many events of the conversation's latest session are stored: the events from
@@ -131,17 +143,24 @@ class CachedSQLiteTrackerStore(SQLTrackerStore):
                 count = count.where(events.c.timestamp >= session_start)
             return int(connection.execute(count).scalar() or 0)
 
-    def _remember(self, sender_id: str, rows: list[dict[str, Any]]) -> None:
+    def _remember(self, sender_id: str, rows: list[dict[str, Any]], unsaved: int = 0) -> None:
         self._forget(sender_id)
         self._sessions[sender_id] = rows
         self._sizes[sender_id] = _size(rows)
         self._cached_bytes += self._sizes[sender_id]
-        while self._cached_bytes > self._cache_budget and len(self._sessions) > 1:
-            self._forget(next(iter(self._sessions)))
+        if unsaved:
+            self._unsaved[sender_id] = unsaved
+        # The least recently active go first; never one whose rows are not written yet.
+        for oldest in list(self._sessions):
+            if self._cached_bytes <= self._cache_budget or len(self._sessions) <= 1:
+                break
+            if oldest != sender_id and oldest not in self._unsaved:
+                self._forget(oldest)
 
     def _forget(self, sender_id: str) -> None:
         if self._sessions.pop(sender_id, None) is not None:
             self._cached_bytes -= self._sizes.pop(sender_id)
+        self._unsaved.pop(sender_id, None)
 
 
 def _size(rows: list[dict[str, Any]]) -> int:

@@ -13,7 +13,7 @@ settings_exports=$("$BIN/python" -m settings shell) || exit 2
 eval "$settings_exports"
 mkdir -p "$(dirname "$TRACKER_DB")"
 # Server logs go to files, so the terminal shows the banner (and, in shell mode, only the chat).
-log_dir=$(dirname "$TRACKER_DB")/log
+log_dir=$LOG_DIR
 mkdir -p "$log_dir"
 
 model=${RASA_MODEL:-$(ls -t models/*.tar.gz 2>/dev/null | head -n 1)}

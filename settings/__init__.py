@@ -84,6 +84,8 @@ class Settings:
     # Overrides the URL built from action_host/action_port (an action server elsewhere).
     action_endpoint_url: str = ""
     tracker_db: str = "var/tracker.db"
+    # Server logs (make run); empty: a log/ folder beside the tracker database.
+    log_dir: str = ""
     # Where `make report` reads conversations from instead (e.g. the PostgreSQL of a scale-out).
     tracker_db_url: str = ""
     widget_host: str = "127.0.0.1"
@@ -143,6 +145,7 @@ class Settings:
             action_port=_port("ACTION_PORT", get("ACTION_PORT", str(defaults.action_port))),
             action_endpoint_url=get("ACTION_ENDPOINT_URL", ""),
             tracker_db=get("TRACKER_DB", defaults.tracker_db),
+            log_dir=get("LOG_DIR", ""),
             tracker_db_url=get("TRACKER_DB_URL", ""),
             widget_host=widget_host,
             widget_port=widget_port,
@@ -185,6 +188,9 @@ class Settings:
             "ACTION_PORT": str(self.action_port),
             "ACTION_ENDPOINT_URL": self.action_url,
             "TRACKER_DB": str(self.path(self.tracker_db)),
+            "LOG_DIR": str(
+                self.path(self.log_dir) if self.log_dir else self.path(self.tracker_db).parent / "log"
+            ),
             "TRACKER_DB_URL": self.tracker_db_url,
             "WIDGET_HOST": self.widget_host,
             "WIDGET_PORT": str(self.widget_port),
