@@ -29,7 +29,7 @@ from channels.input_guard import (
     rate_limit_wait,
     tracker_store_of,
 )
-from faq.protocol import SLACK_SENDER_PREFIX
+from faq.protocol import CHANNEL_SENDER_PREFIXES
 
 MAX_SENDER_CHARS = 256
 
@@ -99,8 +99,9 @@ def _problem_with(body: Any) -> str | None:
     sender, message = body.get("sender"), body.get("message")
     if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
         return f"'sender' must be non-empty text of at most {MAX_SENDER_CHARS} characters"
-    if sender.lower().startswith(SLACK_SENDER_PREFIX):
-        return f"senders starting with '{SLACK_SENDER_PREFIX}' are Slack conversations; choose another id"
+    if sender.lower().startswith(CHANNEL_SENDER_PREFIXES):
+        prefixes = " or ".join(CHANNEL_SENDER_PREFIXES)
+        return f"senders starting with {prefixes} belong to other channels; choose another id"
     if not isinstance(message, str):
         return "'message' must be text"
     return metadata_problem(body.get("metadata"))

@@ -35,6 +35,7 @@ from channels.input_guard import (
     rate_limit_wait,
     tracker_store_of,
 )
+from faq.protocol import WIDGET_SENDER_PREFIX
 from settings import settings
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,8 @@ class WidgetOutput(SocketIOOutput):
         }
         if event:
             self.sent += 1
-            await self._send_message(recipient_id, event)
+            # Rasa addresses the conversation ("widget-<session>"); the socket room is the session.
+            await self._send_message(recipient_id.removeprefix(WIDGET_SENDER_PREFIX), event)
 
 
 class WidgetSocketIOInput(SocketIOInput):
@@ -118,8 +120,9 @@ class WidgetSocketIOInput(SocketIOInput):
             if problem:
                 await sio.emit(ERROR_EVENT, {"error": problem}, room=sid)
                 return
-            sender_id = data["session_id"] if self.session_persistence else sid
-            room = sender_id if self.session_persistence else sid
+            # The conversation id is namespaced (faq/protocol.py); the room is the session.
+            sender_id = WIDGET_SENDER_PREFIX + (data["session_id"] if self.session_persistence else sid)
+            room = data["session_id"] if self.session_persistence else sid
             output = WidgetOutput(sio, self.bot_message_evt)
             # python-engineio keeps the Sanic request of the socket's handshake in its environ
             # (its REMOTE_ADDR is a constant; the request knows the client's address).

@@ -55,10 +55,13 @@ COMPARISON_FOCUS = "comparison_focus"
 # Whether an unanswerable message is on the assistant's topic (names a subject or domain term).
 ON_TOPIC = "on_topic"
 
-# Conversation ids: Slack's are built from user and channel, so they are predictable; other
-# channels may not use the prefix (the REST channel refuses it), so no REST caller can write
-# into a Slack user's conversation. Widget conversations use random 128-bit session ids.
+# Conversation ids are namespaced by channel. Slack's are built from user and channel, so
+# they are predictable; the widget's carry the browser's random session token. The REST
+# channel refuses both prefixes, so no REST caller can write into a Slack or widget
+# conversation, whatever ids it knows or guesses.
 SLACK_SENDER_PREFIX = "slack-"
+WIDGET_SENDER_PREFIX = "widget-"
+CHANNEL_SENDER_PREFIXES = (SLACK_SENDER_PREFIX, WIDGET_SENDER_PREFIX)
 
 # Intent naming.
 ASPECT_INTENT_PREFIX = "ask_"

@@ -45,6 +45,7 @@ REST_CASES = [
     ("metadata over 4 KB", {"sender": "S", "message": "hi", "metadata": {"blob": "y" * 5000}}),
     ("metadata not an object", {"sender": "S", "message": "hi", "metadata": "x"}),
     ("a Slack conversation id", {"sender": "slack-U0123-C0456", "message": "answer in Finnish"}),
+    ("a widget conversation id", {"sender": "widget-" + "b" * 32, "message": "not helpful"}),
 ]
 # Bodies over the 64 KB limit are refused before they are parsed.
 TOO_LARGE = {"100 KB message", "2 MB message"}
