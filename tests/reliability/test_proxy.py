@@ -8,7 +8,6 @@ import shutil
 import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 from string import Template
 
 import pytest

@@ -7,7 +7,7 @@ import logging
 
 from runtime import compatibility
 from runtime.tracker_store import CachedSQLiteTrackerStore
-from tests.unit.test_runtime import DOMAIN, converse, run, stored_rows
+from tests.unit.helpers import converse, domain, run, stored_rows
 
 
 def test_on_the_release_they_were_written_for_every_optimisation_is_applied():
@@ -36,35 +36,11 @@ def test_on_another_release_none_is_applied_and_one_warning_names_them(caplog):
     assert "Rasa 3.7.0" in warnings[0] and "graph run without dask, kept-open connections" in warnings[0]
 
 
-def test_the_server_entry_point_names_each_optimisation():
-    from runtime.rasa_server import OPTIMISATIONS
-
-    assert set(OPTIMISATIONS) == {
-        "action reply validation by event type",
-        "kept-open action server connections",
-        "graph run without dask",
-    }
-
-
 def test_on_another_release_the_tracker_store_is_rasas_own(tmp_path, monkeypatch):
     monkeypatch.setattr(compatibility, "installed_rasa_version", lambda: "3.7.0")
-    store = CachedSQLiteTrackerStore(domain=DOMAIN, db=str(tmp_path / "stock.db"))
+    store = CachedSQLiteTrackerStore(domain=domain(), db=str(tmp_path / "stock.db"))
     assert store.optimised is False
     tracker = converse(store, "visitor", [("what is bpo", "definition"), ("pay", "pay")])
     assert not hasattr(store, "_sessions")  # nothing kept in memory: every read goes to the database
     assert len(stored_rows(tmp_path / "stock.db")) == len(tracker.events)
     assert list(run(store.retrieve("visitor")).events) == list(tracker.events)
-
-
-def test_the_api_token_comes_from_the_settings_not_the_command_line():
-    from runtime.rasa_server import with_api_token
-
-    assert with_api_token(["rasa", "run", "--enable-api"], "t0k") == [
-        "rasa",
-        "run",
-        "--enable-api",
-        "--auth-token",
-        "t0k",
-    ]
-    assert with_api_token(["rasa", "run"], "t0k") == ["rasa", "run"]  # API off: no token needed
-    assert with_api_token(["rasa", "run", "--enable-api", "--auth-token", "x"], "t0k")[-1] == "x"

@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from channels import input_guard
-from channels.input_guard import MAX_MESSAGE_CHARS, check, phrase
+from channels.input_guard import MAX_MESSAGE_CHARS, check, clean, phrase
 
 
 class _Tracker:
@@ -83,3 +86,23 @@ def test_sighup_reload_keeps_the_last_good_phrases_when_the_file_is_broken(tmp_p
     phrases_file.write_text("phrases: [broken", encoding="utf-8")
     input_guard.reload_phrases()
     assert input_guard.phrases().phrase("fallback", "en") == "Edited fallback."
+
+
+# Property-based (hypothesis).
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=3000))
+def test_check_either_passes_clean_bounded_text_or_replies(text):
+    checked = check(text)
+    assert (checked.text is None) != (checked.refusal is None)
+    if checked.text is not None:
+        assert checked.text.strip() and len(checked.text) <= MAX_MESSAGE_CHARS
+        assert not any(ord(c) < 32 and c not in "\t\n" for c in checked.text)
+        assert "\u200b" not in checked.text
+    else:
+        assert checked.refusal in {"fallback", "message_too_long"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=3000))
+def test_cleaning_is_idempotent(text):
+    assert clean(clean(text)) == clean(text)

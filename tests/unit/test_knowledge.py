@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
 from faq.knowledge import KnowledgeBase, KnowledgeError
@@ -117,29 +115,3 @@ def test_real_knowledge_file_is_complete(real_knowledge):
         for entry in aspect.entries.values():
             assert set(entry.answer) == set(SUPPORTED_LANGUAGES)
             assert entry.sources, f"{aspect.id}.{entry.subject} cites nothing"
-
-
-def test_edited_file_is_served_after_reload_without_retraining(tmp_path, knowledge_files, monkeypatch):
-    from actions import knowledge_store
-    from actions.settings import Settings
-
-    monkeypatch.setattr(knowledge_store, "settings", lambda: Settings(*knowledge_files))
-    knowledge_store._store.cache_clear()
-    assert (
-        knowledge_store.shared_knowledge().answer("pay", "bpo", "en").parts[0].text == "pay bpo answer [en]"
-    )
-
-    document = small_knowledge_document()
-    document["aspects"]["pay"]["entries"]["bpo"]["answer"]["en"] = "Edited pay answer."
-    write_yaml(knowledge_files[0], document)
-    knowledge_store.reload_knowledge()
-    assert knowledge_store.shared_knowledge().answer("pay", "bpo", "en").parts[0].text == "Edited pay answer."
-
-    broken = copy.deepcopy(document)
-    del broken["aspects"]["pay"]
-    write_yaml(knowledge_files[0], broken)
-    with pytest.raises(KnowledgeError):
-        knowledge_store.reload_knowledge()
-    # The last good version keeps being served.
-    assert knowledge_store.shared_knowledge().answer("pay", "bpo", "en").parts[0].text == "Edited pay answer."
-    knowledge_store._store.cache_clear()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from faq.language import decide_language, detect, language_text
 
@@ -168,9 +170,7 @@ def test_one_language_decision(text, pinned, previous, unsupported, expected):
     from faq.language import identify
 
     scores = identify(text, _vocabulary())
-    assert (
-        decide_language(scores, pinned=pinned, previous=previous, unsupported=unsupported) == expected
-    )
+    assert decide_language(scores, pinned=pinned, previous=previous, unsupported=unsupported) == expected
 
 
 def test_scores_survive_the_parse_data_round_trip_and_junk_is_dropped():
@@ -182,3 +182,10 @@ def test_scores_survive_the_parse_data_round_trip_and_junk_is_dropped():
         LanguageScore("en", 0.0)
     ]
     assert scores_from_parse_data(None) == []
+
+
+# Property-based (hypothesis).
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400), st.sampled_from([None, "en", "sk", "id", "sv", "fi", "xx"]))
+def test_language_choice_is_always_one_of_the_five(text, previous):
+    assert decide_language(detect(text), previous=previous) in {"en", "sk", "id", "sv", "fi"}

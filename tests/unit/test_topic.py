@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from faq.topic import on_topic
+from faq.topic import named_subject, on_topic
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,19 @@ def test_messages_about_the_field_are_on_topic(parse):
 )
 def test_other_messages_are_not(parse):
     assert not on_topic(parse)
+
+
+@pytest.mark.parametrize(
+    "mentions, side",
+    [
+        ([("bpo", "BPO"), ("call_center", "customer service")], "bpo"),  # the side named by its name wins
+        ([("call_center", "asiakaspalvelija"), ("bpo", "ulkoistaminen")], "bpo"),
+        ([("bpo", "BPO"), ("call_center", "call center")], "both"),
+        ([("call_center", "agents"), ("call_center", "puhelinkeskus")], "call_center"),
+        ([("call_center", "agents")], "call_center"),
+        ([("both", "both"), ("nonsense", "x")], None),
+        ([], None),
+    ],
+)
+def test_the_side_a_message_asks_about(mentions, side):
+    assert named_subject(mentions) == side

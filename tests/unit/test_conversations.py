@@ -1,4 +1,5 @@
-"""The evaluation runner's scoring: what makes a turn pass, and the per-kind summary."""
+"""evaluation/conversations.py: the evaluation runner's scoring: what makes a turn pass, and the
+per-kind summary."""
 
 from __future__ import annotations
 

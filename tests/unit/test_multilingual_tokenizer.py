@@ -1,0 +1,121 @@
+"""nlu_components/multilingual_tokenizer.py: tokens from spaCy's rules for the message's own
+language, with the lemmas compiled from the training data, folded (no case, no diacritics)."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+
+import nlu_components.multilingual_tokenizer as multilingual_tokenizer
+from nlu_components.multilingual_tokenizer import MultilingualSpacyTokenizer
+from tests.conftest import scores
+from tests.unit.helpers import model_storage, training_data
+
+# Lemma tables as faq/lemmas.py gives them (lower-case form -> folded lemma), small enough for a test.
+TABLES = {
+    "fi": {
+        "puhelinkeskus": "puhelinkeskus",
+        "puhelinkeskuksessa": "puhelinkeskus",
+        "puhelinkeskuksen": "puhelinkeskus",
+        "palkka": "palkka",
+        "palkkaa": "palkka",
+        "palkan": "palkka",
+        "työ": "tyo",
+        "työssä": "tyo",
+    },
+    "sk": {"centrum": "centrum", "centra": "centrum", "centrách": "centrum", "plat": "plat", "platy": "plat"},
+}
+EXAMPLES = {
+    "fi": ["Mikä on puhelinkeskus?", "Paljonko palkkaa maksetaan?"],
+    "sk": ["Čo robí call centrum?", "Aké sú platy v BPO?"],
+}
+
+
+@pytest.fixture
+def trained(tmp_path, monkeypatch):
+    monkeypatch.setattr(
+        multilingual_tokenizer,
+        "tables_for",
+        lambda language: [TABLES[language]] if language in TABLES else [],
+    )
+    storage, resource = model_storage(tmp_path), Resource("tokenizer")
+    tokenizer = MultilingualSpacyTokenizer.create({}, storage, resource, None)
+    data = training_data([(text, "ask_pay") for texts in EXAMPLES.values() for text in texts])
+    for example in data.training_examples:
+        language = next(code for code, texts in EXAMPLES.items() if example.get("text") in texts)
+        example.set("language_scores", scores(language))
+    tokenizer.train(data)
+    return tokenizer, storage, resource
+
+
+def tokens(tokenizer: MultilingualSpacyTokenizer, text: str, language: str | None) -> list[tuple]:
+    data = {"text": text}
+    if language:
+        data["language_scores"] = scores(language)
+    return [(t.text, t.start, t.end, t.lemma) for t in tokenizer.tokenize(Message(data=data), "text")]
+
+
+def test_training_keeps_the_forms_whose_lemma_the_training_data_has(trained):
+    tokenizer, _, _ = trained
+    assert tokenizer.lemmas["fi"] == {
+        form: lemma for form, lemma in TABLES["fi"].items() if lemma in ("puhelinkeskus", "palkka")
+    }
+    assert tokenizer.lemmas["sk"] == {
+        "centrum": "centrum",
+        "centra": "centrum",
+        "centrách": "centrum",
+        "plat": "plat",
+        "platy": "plat",
+    }
+    assert tokenizer.lemmas["en"] == {}
+
+
+def test_a_finnish_inflected_word_gets_its_lemma(trained):
+    tokenizer, _, _ = trained
+    assert tokens(tokenizer, "Mitä puhelinkeskuksessa tehdään? Palkan?", "fi") == [
+        ("Mitä", 0, 4, "mita"),
+        ("puhelinkeskuksessa", 5, 23, "puhelinkeskus"),
+        ("tehdään", 24, 31, "tehdaan"),
+        ("Palkan", 33, 39, "palkka"),
+    ]
+
+
+def test_a_slovak_inflected_word_gets_its_lemma_and_other_words_are_folded(trained):
+    tokenizer, _, _ = trained
+    assert [lemma for *_, lemma in tokens(tokenizer, "Výhody v CENTRÁCH", "sk")] == ["vyhody", "v", "centrum"]
+
+
+def test_the_lemmas_are_those_of_the_messages_language(trained):
+    tokenizer, _, _ = trained
+    # The Finnish form is no Slovak word: in a Slovak message it is only folded.
+    assert tokens(tokenizer, "puhelinkeskuksessa", "sk")[0][3] == "puhelinkeskuksessa"
+    # Without scores the tokenizer detects the language itself.
+    assert tokens(tokenizer, "Mitä tapahtuu puhelinkeskuksessa joka päivä?", None)[2][3] == "puhelinkeskus"
+
+
+def test_dotted_abbreviations_are_joined_and_punctuation_and_invisible_characters_dropped(trained):
+    tokenizer, _, _ = trained
+    found = tokens(tokenizer, "What is a B.P.O.? \u200b!!", "en")
+    assert [(text, lemma) for text, _, _, lemma in found] == [
+        ("What", "what"),
+        ("is", "is"),
+        ("a", "a"),
+        ("B.P.O.", "bpo"),
+    ]
+
+
+def test_the_lemmas_are_stored_with_the_model_and_loaded_back(trained):
+    tokenizer, storage, resource = trained
+    loaded = MultilingualSpacyTokenizer.load({}, storage, resource, None)
+    assert loaded.lemmas == tokenizer.lemmas
+    assert tokens(loaded, "palkan", "fi") == tokens(tokenizer, "palkan", "fi")
+
+
+def test_a_tokenizer_without_storage_still_trains(monkeypatch):
+    monkeypatch.setattr(multilingual_tokenizer, "tables_for", lambda language: [TABLES.get(language, {})])
+    tokenizer = MultilingualSpacyTokenizer({})
+    data = training_data([("Mikä on puhelinkeskus?", "ask_definition")])
+    data.training_examples[0].set("language_scores", scores("fi"))
+    tokenizer.train(data)
+    assert tokenizer.lemmas["fi"]["puhelinkeskuksen"] == "puhelinkeskus"

@@ -1,0 +1,90 @@
+"""runtime/tracker_store.py: the cached SQLite tracker store writes and reads what Rasa's
+SQLTrackerStore writes and reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+
+from runtime.tracker_store import CachedSQLiteTrackerStore
+from tests.unit.helpers import converse, domain, run, stored_rows
+
+
+@pytest.fixture
+def stores(tmp_path: Path) -> dict[str, Any]:
+    return {
+        "cached": CachedSQLiteTrackerStore(domain=domain(), db=str(tmp_path / "cached.db")),
+        "rasa": SQLTrackerStore(domain=domain(), dialect="sqlite", db=str(tmp_path / "rasa.db")),
+        "dir": tmp_path,
+    }
+
+
+def test_it_writes_exactly_the_rows_rasa_writes(stores):
+    turns = [("what is bpo", "definition"), ("and the pay?", "pay"), ("skills", "skills")]
+    for name in ("cached", "rasa"):
+        converse(stores[name], "visitor", turns)
+    cached, rasa = stored_rows(stores["dir"] / "cached.db"), stored_rows(stores["dir"] / "rasa.db")
+    without_times = [[row[:2] + row[3:5] for row in rows] for rows in (cached, rasa)]
+    assert without_times[0] == without_times[1]
+    assert len(cached) == len(rasa) == 1 + 3 * 5
+
+
+def test_every_event_is_stored_once_and_rasa_reads_the_same_conversation(stores):
+    tracker = converse(stores["cached"], "visitor", [("what is bpo", "definition"), ("pay", "pay")])
+    reader = SQLTrackerStore(domain=domain(), dialect="sqlite", db=str(stores["dir"] / "cached.db"))
+    from_database = run(reader.retrieve("visitor"))
+    assert list(from_database.events) == list(tracker.events)
+    assert from_database.get_slot("aspect") == "pay"
+    assert len(stored_rows(stores["dir"] / "cached.db")) == len(tracker.events)
+
+
+def test_a_restarted_process_continues_the_stored_conversation(stores):
+    converse(stores["cached"], "visitor", [("what is bpo", "definition")])
+    restarted = CachedSQLiteTrackerStore(domain=domain(), db=str(stores["dir"] / "cached.db"))
+    tracker = converse(restarted, "visitor", [("pay", "pay")])
+    assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["what is bpo", "pay"]
+    assert len(stored_rows(stores["dir"] / "cached.db")) == len(tracker.events)
+
+
+def test_a_new_session_is_read_from_its_start_like_rasa_reads_it(stores):
+    store = stores["cached"]
+    tracker = converse(store, "visitor", [("what is bpo", "definition")])
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    tracker.update(ActionExecuted("action_listen"))
+    run(store.save(tracker))
+    from_memory = run(store.retrieve("visitor"))
+    reader = SQLTrackerStore(domain=domain(), dialect="sqlite", db=str(stores["dir"] / "cached.db"))
+    assert list(from_memory.events) == list(run(reader.retrieve("visitor")).events)
+    assert isinstance(from_memory.events[0], SessionStarted)
+
+
+def test_conversations_beyond_the_memory_budget_are_read_back_from_the_database(stores):
+    store = CachedSQLiteTrackerStore(
+        domain=domain(), db=str(stores["dir"] / "small.db"), cache_megabytes=0.005
+    )
+    for sender in ("a", "b", "c"):
+        converse(store, sender, [("what is bpo", "definition")])
+    assert len(store._sessions) < 3
+    for sender in ("a", "b", "c"):
+        tracker = converse(store, sender, [("pay", "pay")])
+        assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["what is bpo", "pay"]
+    assert len(stored_rows(stores["dir"] / "small.db")) == 3 * (1 + 2 * 5)
+
+
+def test_a_save_without_a_read_appends_after_what_is_stored(stores):
+    store = stores["cached"]
+    tracker = converse(store, "visitor", [("what is bpo", "definition")])
+    other_process = CachedSQLiteTrackerStore(domain=domain(), db=str(stores["dir"] / "cached.db"))
+    tracker.update(ActionExecuted("action_restart"))
+    run(other_process.save(tracker))
+    assert len(stored_rows(stores["dir"] / "cached.db")) == len(tracker.events)
+
+
+def test_it_refuses_a_database_other_than_sqlite():
+    with pytest.raises(ValueError, match="SQLite"):
+        CachedSQLiteTrackerStore(domain=domain(), dialect="postgresql", db="rasa")
