@@ -215,3 +215,15 @@ def test_likeliest_aspects_skip_unknown_and_unlikely_intents_and_keep_at_most_th
 )
 def test_each_action_has_its_domain_name(action, name):
     assert action().name() == name
+
+
+def test_a_rating_in_a_conversation_that_received_no_answer_is_not_recorded(small_knowledge, dispatcher):
+    tracker = make_tracker(
+        "feedback",
+        '/feedback{"rating":"not_helpful"}',
+        [{"entity": "rating", "value": "not_helpful"}],
+        slots={"language": "fi"},
+    )
+    events = ActionFeedback(small_knowledge).run(dispatcher, tracker, {})
+    assert texts_sent(dispatcher) == ["fallback [fi]"]
+    assert "feedback" not in slots_set(events)

@@ -106,3 +106,36 @@ def test_check_either_passes_clean_bounded_text_or_replies(text):
 @given(st.text(max_size=3000))
 def test_cleaning_is_idempotent(text):
     assert clean(clean(text)) == clean(text)
+
+
+def test_a_failed_turn_that_collected_a_reply_is_discarded_and_apologised_for():
+    from channels.input_guard import handle_or_apologise
+
+    sent: list[str] = ["the answer"]
+    apologies: list[str] = []
+
+    async def failing_turn() -> None:
+        raise RuntimeError("the tracker could not be stored")
+
+    async def apologise() -> None:
+        apologies.append("sorry")
+
+    asyncio.run(
+        handle_or_apologise(failing_turn(), lambda: bool(sent), apologise, budget=1, discard=sent.clear)
+    )
+    assert sent == [] and apologies == ["sorry"]
+
+
+def test_a_push_channel_that_already_sent_is_not_apologised_for_twice():
+    from channels.input_guard import handle_or_apologise
+
+    apologies: list[str] = []
+
+    async def answered_turn() -> None:
+        return None
+
+    async def apologise() -> None:
+        apologies.append("sorry")
+
+    asyncio.run(handle_or_apologise(answered_turn(), lambda: True, apologise, budget=1))
+    assert apologies == []

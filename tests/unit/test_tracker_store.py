@@ -3,6 +3,7 @@ SQLTrackerStore writes and reads."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -88,3 +89,40 @@ def test_a_save_without_a_read_appends_after_what_is_stored(stores):
 def test_it_refuses_a_database_other_than_sqlite():
     with pytest.raises(ValueError, match="SQLite"):
         CachedSQLiteTrackerStore(domain=domain(), dialect="postgresql", db="rasa")
+
+
+def test_rows_a_failed_save_could_not_write_are_written_by_the_next_save(stores, monkeypatch):
+    """A full disk: the turn's rows stay with the conversation in memory, the next read
+    still has them, and the first save that succeeds writes them once, in order."""
+    import sqlalchemy as sa
+
+    from tests.unit.helpers import user_turn
+
+    store = stores["cached"]
+    converse(store, "visitor", [("what is bpo", "definition")])
+    stored_before = len(stored_rows(stores["dir"] / "cached.db"))
+
+    real_begin = store.engine.begin
+
+    def full_disk() -> Any:
+        raise sa.exc.OperationalError("INSERT", {}, Exception("database or disk is full"))
+
+    monkeypatch.setattr(store.engine, "begin", full_disk)
+    tracker = run(store.get_or_create_tracker("visitor"))
+    for event in user_turn("and the pay?", "pay"):
+        tracker.update(event)
+    with pytest.raises(sa.exc.OperationalError):
+        run(store.save(tracker))
+    assert len(stored_rows(stores["dir"] / "cached.db")) == stored_before
+    # The conversation goes on with the unwritten turn in its context.
+    tracker = run(store.get_or_create_tracker("visitor"))
+    assert tracker.get_slot("aspect") == "pay"
+
+    monkeypatch.setattr(store.engine, "begin", real_begin)
+    for event in user_turn("and the skills?", "skills"):
+        tracker.update(event)
+    run(store.save(tracker))
+    rows = stored_rows(stores["dir"] / "cached.db")
+    assert len(rows) == len(tracker.events)
+    texts = [json.loads(row[5]).get("text") for row in rows if row[1] == "user"]
+    assert texts == ["what is bpo", "and the pay?", "and the skills?"]
