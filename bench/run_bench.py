@@ -53,7 +53,7 @@ SERVED_ALIKE = "rasa_default_served_like_project"
 # `python bench/run_bench.py` puts bench/, not the project, on sys.path; deploy/ is imported from there.
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
-from deploy.processes import ServerProcess, free_port, stop_all  # noqa: E402
+from deploy.processes import ServerProcess, free_port, rasa_run_arguments, stop_all  # noqa: E402
 
 
 def log(message: str) -> None:
@@ -154,17 +154,7 @@ class Server:
         self.rasa = ServerProcess(
             [
                 *command,
-                "run",
-                "--model",
-                str(model),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                str(PROJECT / "bench" / "credentials.yml"),
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(self.rasa_port),
+                *rasa_run_arguments(model, endpoints, PROJECT / "bench" / "credentials.yml", self.rasa_port),
                 "--enable-api",
                 "--auth-token",
                 TOKEN,

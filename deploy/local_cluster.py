@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from string import Template
 
-from deploy.processes import ServerProcess, free_port, stop_all
+from deploy.processes import ServerProcess, free_port, rasa_run_arguments, stop_all
 
 PROJECT = Path(__file__).resolve().parent.parent
 TOKEN = "cluster-token"
@@ -238,17 +238,9 @@ class LocalCluster:
                     python,
                     "-m",
                     "runtime.rasa_server",
-                    "run",
-                    "--model",
-                    str(self.model),
-                    "--endpoints",
-                    str(PROJECT / "deploy" / "endpoints.scale.yml"),
-                    "--credentials",
-                    str(self._credentials()),
-                    "--interface",
-                    "127.0.0.1",
-                    "--port",
-                    str(rasa_port),
+                    *rasa_run_arguments(
+                        self.model, PROJECT / "deploy" / "endpoints.scale.yml", self._credentials(), rasa_port
+                    ),
                     "--enable-api",  # with RASA_API_TOKEN from the environment, not the command line
                 ],
                 f"rasa-{index}.log",

@@ -275,3 +275,20 @@ def start_server(
         server.stop()
         raise
     return server
+
+
+def rasa_run_arguments(model: Path, endpoints: Path, credentials: Path, port: int) -> list[str]:
+    """`rasa run` arguments serving `model` on 127.0.0.1:`port` (the tests, bench, cluster)."""
+    return [
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(credentials),
+        "--interface",
+        LOOPBACK,
+        "--port",
+        str(port),
+    ]

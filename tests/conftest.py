@@ -164,3 +164,16 @@ def pytest_terminal_summary(terminalreporter):
             {(r.longrepr[2] if isinstance(r.longrepr, tuple) else str(r.longrepr)) for r in skipped}
         )
         terminalreporter.write_line(f"SKIPPED {len(skipped)} test(s): " + "; ".join(reasons), yellow=True)
+
+
+@pytest.fixture
+def knowledge_store_on_test_files(knowledge_files, monkeypatch):
+    """The action server's knowledge store reading the test's knowledge files, fresh before
+    and after the test."""
+    from actions import knowledge_store
+    from actions.settings import Settings
+
+    monkeypatch.setattr(knowledge_store, "settings", lambda: Settings(*knowledge_files))
+    knowledge_store._store.cache_clear()
+    yield knowledge_files
+    knowledge_store._store.cache_clear()

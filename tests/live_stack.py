@@ -54,6 +54,32 @@ def parse(nlu_agent):
 SLACK_SIGNING_SECRET = "test-signing-secret"
 
 
+def ask(url: str, sender: str, text: str, timeout: float = 60) -> list:
+    """One message through the REST channel of the server at `url`: its replies."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+def slack_signature_headers(body: bytes, timestamp: int | None = None, secret: str = "") -> dict[str, str]:
+    """The headers Slack signs a request with (v0 HMAC-SHA256 of timestamp and body)."""
+    import hashlib
+    import hmac
+
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(
+        (secret or SLACK_SIGNING_SECRET).encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256
+    ).hexdigest()
+    return {"X-Slack-Request-Timestamp": str(timestamp), "X-Slack-Signature": f"v0={digest}"}
+
+
 class FakeSlackApi:
     """Slack's Web API on loopback: records every chat.postMessage call."""
 

@@ -7,6 +7,7 @@ import urllib.request
 import uuid
 
 from tests.conftest import PROJECT
+from tests.live_stack import ask
 
 HELDOUT = PROJECT / "tests" / "eval" / "heldout.yml"
 REAL = PROJECT / "tests" / "real_questions"
@@ -14,13 +15,7 @@ BLIND = PROJECT / "tests" / "blind_questions"
 
 
 def _post(stack, sender: str, text: str) -> list:
-    request = urllib.request.Request(
-        f"{stack.url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+    return ask(stack.url, sender, text, timeout=30)
 
 
 def _tracker(stack, sender: str) -> dict:

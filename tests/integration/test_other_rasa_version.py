@@ -3,15 +3,14 @@ stock Rasa behaviour, answers, and says once which optimisations are off."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import urllib.request
 import uuid
 
-from deploy.processes import free_port, start_server, stop_all
+from deploy.processes import free_port, rasa_run_arguments, start_server, stop_all
 from settings import Settings
 from tests.conftest import PROJECT
+from tests.live_stack import ask
 
 # The server entry point, run with Rasa reporting another release (nothing else changes).
 OTHER_RELEASE = "3.7.0"
@@ -48,17 +47,9 @@ def test_another_rasa_release_runs_stock_rasa_answers_and_warns_once(trained_mod
                 "-c",
                 PRETEND,
                 OTHER_RELEASE,
-                "run",
-                "--model",
-                str(trained_model),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                str(PROJECT / "bench" / "credentials.yml"),
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(rasa_port),
+                *rasa_run_arguments(
+                    trained_model, endpoints, PROJECT / "bench" / "credentials.yml", rasa_port
+                ),
             ],
             cwd=PROJECT,
             env=env,
@@ -68,15 +59,9 @@ def test_another_rasa_release_runs_stock_rasa_answers_and_warns_once(trained_mod
             name="rasa (other release)",
         )
         try:
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
-                data=json.dumps(
-                    {"sender": f"release-{uuid.uuid4().hex}", "message": "Mitä BPO tarkoittaa?"}
-                ).encode(),
-                headers={"Content-Type": "application/json"},
+            replies = ask(
+                f"http://127.0.0.1:{rasa_port}", f"release-{uuid.uuid4().hex}", "Mitä BPO tarkoittaa?"
             )
-            with urllib.request.urlopen(request, timeout=60) as response:
-                replies = json.loads(response.read())
         finally:
             stop_all([rasa])
     finally:

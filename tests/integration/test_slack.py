@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 import urllib.error
@@ -13,15 +11,13 @@ import uuid
 
 import pytest
 
-from tests.live_stack import SLACK_SIGNING_SECRET
+from tests.live_stack import slack_signature_headers
 
 QUESTION = "What skills do call center agents need?"
 
 
-def _signed(body: bytes, timestamp: int | None = None, secret: str = SLACK_SIGNING_SECRET) -> dict:
-    timestamp = int(time.time()) if timestamp is None else timestamp
-    digest = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": str(timestamp), "X-Slack-Signature": f"v0={digest}"}
+def _signed(body: bytes, timestamp: int | None = None) -> dict:
+    return slack_signature_headers(body, timestamp)
 
 
 def _post(

@@ -12,13 +12,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
 from tests.live_stack import Stack
+from tests.live_stack import ask as _ask
 
 TURNS_BEFORE = ["What is BPO?", "What skills do call center agents need?", "and for BPO?"]
 TURNS_FULL = ["What is the difference between BPO and a call center?", "How much does a call center cost?"]
@@ -43,16 +43,6 @@ def small_disk(tmp_path):
     )
     yield mount_point
     subprocess.run(_privileged(["umount", "-l", str(mount_point)]), check=False)
-
-
-def _ask(url: str, sender: str, text: str) -> list:
-    request = urllib.request.Request(
-        f"{url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
 
 
 def _fill(directory: Path) -> Path:

@@ -18,20 +18,16 @@ import yaml
 
 from deploy.processes import free_port, start_server
 from tests.conftest import PROJECT
-from tests.live_stack import Stack
+from tests.live_stack import Stack, ask
 
 NORMAL = "What skills do call center agents need?"
 
 
 def _ask(url: str, sender: str, text: str, timeout: float = 60) -> tuple:
-    request = urllib.request.Request(
-        f"{url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
+    """The replies to one message, and how long they took."""
     started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.loads(response.read()), time.perf_counter() - started
+    replies = ask(url, sender, text, timeout)
+    return replies, time.perf_counter() - started
 
 
 def _apology(language: str) -> str:

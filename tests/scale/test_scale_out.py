@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from deploy.local_cluster import missing_programs
+from tests.live_stack import ask, slack_signature_headers
 
 CONVERSATIONS = 50
 TURNS = [
@@ -28,13 +29,7 @@ pytestmark = pytest.mark.skipif(bool(missing_programs()), reason=f"needs {missin
 
 
 def _ask(url: str, sender: str, text: str) -> list:
-    request = urllib.request.Request(
-        f"{url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.loads(response.read())
+    return ask(url, sender, text, timeout=120)
 
 
 def _conversation(url: str) -> tuple:
@@ -84,12 +79,8 @@ def test_every_rasa_process_sees_every_conversation(cluster):
 def test_a_slack_message_sent_to_two_processes_is_answered_once(cluster, fake_slack):
     """Slack's retry of one message reaching the other process (nginx round-robin) gets no
     second reply: the seen-set is in Redis, shared by the processes."""
-    import hashlib
-    import hmac
     import time
     import uuid
-
-    from tests.live_stack import SLACK_SIGNING_SECRET
 
     channel = f"C{uuid.uuid4().hex[:10].upper()}"
     event = {
@@ -105,18 +96,10 @@ def test_a_slack_message_sent_to_two_processes_is_answered_once(cluster, fake_sl
     }
     body = json.dumps(event).encode()
     for url in cluster.rasa_urls:
-        timestamp = str(int(time.time()))
-        signature = hmac.new(
-            SLACK_SIGNING_SECRET.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256
-        )
         request = urllib.request.Request(
             f"{url}/webhooks/slack/webhook",
             data=body,
-            headers={
-                "Content-Type": "application/json",
-                "X-Slack-Request-Timestamp": timestamp,
-                "X-Slack-Signature": f"v0={signature.hexdigest()}",
-            },
+            headers={"Content-Type": "application/json", **slack_signature_headers(body)},
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status == 200

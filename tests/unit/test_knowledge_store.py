@@ -15,17 +15,12 @@ from tests.conftest import small_knowledge_document, write_yaml
 
 
 @pytest.fixture
-def store(knowledge_files, monkeypatch):
-    """The store reading the test's knowledge files, fresh before and after the test."""
-    monkeypatch.setattr(knowledge_store, "settings", lambda: Settings(*knowledge_files))
-    knowledge_store._store.cache_clear()
-    yield knowledge_files
-    knowledge_store._store.cache_clear()
+def store(knowledge_store_on_test_files):
+    return knowledge_store_on_test_files
 
 
 def test_edited_file_is_served_after_reload_without_retraining(tmp_path, knowledge_files, monkeypatch):
     from actions import knowledge_store
-    from actions.settings import Settings
 
     monkeypatch.setattr(knowledge_store, "settings", lambda: Settings(*knowledge_files))
     knowledge_store._store.cache_clear()

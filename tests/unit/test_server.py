@@ -8,16 +8,12 @@ import logging
 import pytest
 
 from actions import knowledge_store, server
-from actions.settings import Settings
 from tests.conftest import small_knowledge_document, write_yaml
 
 
 @pytest.fixture
-def store(knowledge_files, monkeypatch):
-    monkeypatch.setattr(knowledge_store, "settings", lambda: Settings(*knowledge_files))
-    knowledge_store._store.cache_clear()
-    yield knowledge_files
-    knowledge_store._store.cache_clear()
+def store(knowledge_store_on_test_files):
+    return knowledge_store_on_test_files
 
 
 def test_a_broken_knowledge_file_stops_the_start_naming_the_problem(store, capsys):
