@@ -23,10 +23,13 @@ written for (runtime/compatibility.py) it behaves exactly as Rasa's `SQLTrackerS
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
@@ -35,6 +38,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from runtime import compatibility
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # How much memory the conversations kept in memory may take; the least recently active are
 # dropped first (and read from the database when they come back). A 6-turn conversation
@@ -201,10 +207,14 @@ def _event(row: dict[str, Any]) -> Event:
 
 
 class ReconnectingSQLTrackerStore(SQLTrackerStore):
-    """Rasa's SQL tracker store (PostgreSQL in the scale-out) whose pooled connections are
-    tested before use. Rasa's pool hands out connections a database restart has cut, and
-    the first turn on each fails; with the check it reconnects instead. Only the engine's
-    options differ, through Rasa's public `create_engine_kwargs`."""
+    """Rasa's SQL tracker store (PostgreSQL in the scale-out), riding out a database restart.
+
+    Rasa's pool hands out connections a restart has cut, and Rasa's fail-safe wrapper then
+    answers from memory and drops the turn from the database. Here pooled connections are
+    tested before use, and a read or a save that meets a database still restarting is tried
+    again for a few seconds (within the channels' reply budget) before it fails. Only the
+    engine's options differ from Rasa's, through its public `create_engine_kwargs`.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -212,3 +222,26 @@ class ReconnectingSQLTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        return await _with_retries(lambda: super(ReconnectingSQLTrackerStore, self).retrieve(sender_id))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await _with_retries(lambda: super(ReconnectingSQLTrackerStore, self).save(tracker))
+
+
+# A fast PostgreSQL restart takes about a second; these waits add up to 3.75 s, inside the
+# channels' reply budget (REPLY_BUDGET_SECONDS, 8 s by default).
+RETRY_DELAYS_SECONDS = (0.25, 0.5, 1.0, 2.0)
+
+
+async def _with_retries(operation: Callable[[], Awaitable[T]]) -> T:
+    """Runs a database operation again while the database cannot be reached (each attempt
+    is its own transaction, so a failed one left nothing behind)."""
+    for delay in RETRY_DELAYS_SECONDS:
+        try:
+            return await operation()
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
+            logger.warning("Tracker store unavailable (%s); trying again in %.2f s", error.orig, delay)
+            await asyncio.sleep(delay)
+    return await operation()

@@ -126,3 +126,36 @@ def test_rows_a_failed_save_could_not_write_are_written_by_the_next_save(stores,
     assert len(rows) == len(tracker.events)
     texts = [json.loads(row[5]).get("text") for row in rows if row[1] == "user"]
     assert texts == ["what is bpo", "and the pay?", "and the skills?"]
+
+
+def test_the_scale_out_store_rides_out_a_database_restart(tmp_path, monkeypatch):
+    """Reads and saves that meet a database still restarting are tried again, and succeed
+    once it is back; a database that stays away still fails (Rasa's fail-safe logs it)."""
+    import sqlalchemy as sa
+
+    from runtime import tracker_store
+    from runtime.tracker_store import ReconnectingSQLTrackerStore
+    from tests.unit.helpers import user_turn
+
+    monkeypatch.setattr(tracker_store, "RETRY_DELAYS_SECONDS", (0.0, 0.0, 0.0))
+    store = ReconnectingSQLTrackerStore(domain=domain(), dialect="sqlite", db=str(tmp_path / "scale.db"))
+    tracker = run(store.get_or_create_tracker("visitor"))
+    for event in user_turn("what is bpo", "definition"):
+        tracker.update(event)
+
+    real_save, failures = SQLTrackerStore.save, {"left": 2}
+
+    async def restarting_save(self, tracker):
+        if failures["left"]:
+            failures["left"] -= 1
+            raise sa.exc.OperationalError("INSERT", {}, Exception("server closed the connection"))
+        return await real_save(self, tracker)
+
+    monkeypatch.setattr(SQLTrackerStore, "save", restarting_save)
+    run(store.save(tracker))
+    assert failures["left"] == 0
+    assert len(stored_rows(tmp_path / "scale.db")) == len(tracker.events)
+
+    failures["left"] = 10  # longer than the retries last
+    with pytest.raises(sa.exc.OperationalError):
+        run(store.save(tracker))
