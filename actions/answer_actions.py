@@ -12,7 +12,7 @@ from actions.dialogue import resolve_turn
 from actions.knowledge_store import shared_knowledge
 from actions.messages import answer_messages, table_message
 from faq.knowledge import KnowledgeBase
-from faq.protocol import SLOT_ASPECT, SLOT_LANGUAGE, SLOT_SUBJECT
+from faq.protocol import SLOT_ASPECT, SLOT_LANGUAGE, SLOT_SUBJECT, Phrase
 
 
 class ActionAnswer(Action):
@@ -35,7 +35,7 @@ class ActionAnswer(Action):
         turn = resolve_turn(tracker, knowledge)
         if turn.aspect is None:
             # Reached only through a misconfigured rule; say so in the user's language.
-            dispatcher.utter_message(text=knowledge.phrase("fallback", turn.language))
+            dispatcher.utter_message(text=knowledge.phrase(Phrase.FALLBACK, turn.language))
             return [SlotSet(SLOT_LANGUAGE, turn.language)]
         if turn.table_aspects:
             dispatcher.utter_message(**table_message(turn.table_aspects, knowledge, turn.language))

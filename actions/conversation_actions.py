@@ -26,16 +26,17 @@ from faq.protocol import (
     SLOT_SUBJECT,
     SUPPORTED_LANGUAGES,
     UNSUPPORTED_LANGUAGE,
+    Phrase,
     aspect_of,
 )
 from faq.topic import on_topic
 
 # Small-talk intents and the phrase that answers each.
 SMALL_TALK_PHRASES = {
-    "greet": "greet",
-    "goodbye": "goodbye",
-    "thank": "thank",
-    "bot_challenge": "bot_challenge",
+    "greet": Phrase.GREET,
+    "goodbye": Phrase.GOODBYE,
+    "thank": Phrase.THANK,
+    "bot_challenge": Phrase.BOT_CHALLENGE,
 }
 
 
@@ -118,17 +119,17 @@ class ActionOutOfScope(_PhraseAction):
 
     def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> None:
         if not on_topic(tracker.latest_message):
-            dispatcher.utter_message(text=self.knowledge.phrase("out_of_scope", language))
+            dispatcher.utter_message(text=self.knowledge.phrase(Phrase.OUT_OF_SCOPE, language))
             return
         closest = likeliest_aspects(tracker, self.knowledge)
         if closest:
             dispatcher.utter_message(
                 **did_you_mean_message(
-                    closest, single_subject(tracker), self.knowledge, language, intro="not_covered"
+                    closest, single_subject(tracker), self.knowledge, language, intro=Phrase.NOT_COVERED
                 )
             )
         else:
-            dispatcher.utter_message(text=self.knowledge.phrase("not_covered_none", language))
+            dispatcher.utter_message(text=self.knowledge.phrase(Phrase.NOT_COVERED_NONE, language))
 
 
 class ActionClarify(_PhraseAction):
@@ -149,7 +150,7 @@ class ActionClarify(_PhraseAction):
             # The reply's language is now the conversation's: the next short message ("ok?")
             # is answered in the language the user just read.
             language = turn_language(tracker)
-            dispatcher.utter_message(text=self.knowledge.phrase("unsupported_language", language))
+            dispatcher.utter_message(text=self.knowledge.phrase(Phrase.UNSUPPORTED_LANGUAGE, language))
             return [SlotSet(SLOT_LANGUAGE, language)]
         return super().run(dispatcher, tracker, domain)
 
@@ -160,7 +161,7 @@ class ActionClarify(_PhraseAction):
                 **did_you_mean_message(candidates, single_subject(tracker), self.knowledge, language)
             )
         else:
-            dispatcher.utter_message(text=self.knowledge.phrase("fallback", language))
+            dispatcher.utter_message(text=self.knowledge.phrase(Phrase.FALLBACK, language))
 
 
 class ActionSetLanguage(_PhraseAction):
@@ -177,10 +178,10 @@ class ActionSetLanguage(_PhraseAction):
         ]
         if not requested:
             language = turn_language(tracker)
-            dispatcher.utter_message(text=self.knowledge.phrase("fallback", language))
+            dispatcher.utter_message(text=self.knowledge.phrase(Phrase.FALLBACK, language))
             return [SlotSet(SLOT_LANGUAGE, language)]
         language = requested[-1]
-        dispatcher.utter_message(text=self.knowledge.phrase("language_switched", language))
+        dispatcher.utter_message(text=self.knowledge.phrase(Phrase.LANGUAGE_SWITCHED, language))
         return [SlotSet(SLOT_LANGUAGE, language), SlotSet(SLOT_LANGUAGE_PINNED, language)]
 
 
@@ -198,12 +199,12 @@ class ActionFeedback(_PhraseAction):
         # A rating is kept only for an answer this conversation received: the report must not
         # count ratings sent into a conversation that was never answered.
         if not ratings or not tracker.get_slot(SLOT_ASPECT):
-            dispatcher.utter_message(text=self.knowledge.phrase("fallback", language))
+            dispatcher.utter_message(text=self.knowledge.phrase(Phrase.FALLBACK, language))
             return [SlotSet(SLOT_LANGUAGE, language)]
         rating = ratings[-1]
         dispatcher.utter_message(
             text=self.knowledge.phrase(
-                "feedback_thanks" if rating == RATING_HELPFUL else "feedback_sorry", language
+                Phrase.FEEDBACK_THANKS if rating == RATING_HELPFUL else "feedback_sorry", language
             )
         )
         feedback = {

@@ -22,7 +22,9 @@ from faq.protocol import (
     FEEDBACK_INTENT,
     RATING_HELPFUL,
     RATING_NOT_HELPFUL,
+    SOURCE_ARTICLE_PHRASE_PREFIX,
     SUBJECTS,
+    Phrase,
     aspect_intent,
 )
 
@@ -40,7 +42,7 @@ def answer_text(answer: Answer, knowledge: KnowledgeBase) -> str:
             for part in answer.parts
         ]
     if answer.disagreement:
-        paragraphs.append(f"{knowledge.phrase('disagreement_label', language)}: {answer.disagreement}")
+        paragraphs.append(f"{knowledge.phrase(Phrase.DISAGREEMENT_LABEL, language)}: {answer.disagreement}")
     return "\n\n".join(paragraphs)
 
 
@@ -52,7 +54,10 @@ def source_names(sources: Sequence[Source], knowledge: KnowledgeBase, language: 
     """Short names of the sources, in the reader's language ("the Slovak article")."""
     return [
         knowledge.phrase(
-            f"source_article_{source.language}" if source.is_article else "source_general", language
+            f"{SOURCE_ARTICLE_PHRASE_PREFIX}{source.language}"
+            if source.is_article
+            else Phrase.SOURCE_GENERAL,
+            language,
         )
         for source in sources
     ]
@@ -62,7 +67,7 @@ def sources_message(answer: Answer, knowledge: KnowledgeBase) -> Message:
     """A short citation line plus the full citations as a `sources` payload."""
     language = answer.language
     names = ", ".join(source_names(answer.sources, knowledge, language))
-    line = f"{knowledge.phrase('sources_label', language)}: {names}"
+    line = f"{knowledge.phrase(Phrase.SOURCES_LABEL, language)}: {names}"
     payload = [{"id": s.id, "title": s.title, "language": s.language, "file": s.file} for s in answer.sources]
     return {
         "text": line,
@@ -75,11 +80,11 @@ def feedback_buttons(language: str, knowledge: KnowledgeBase) -> list[dict[str, 
     """Rate the answer: helpful or not (stored with its aspect, subject and language)."""
     return [
         {
-            "title": f"👍 {knowledge.phrase('helpful', language)}",
+            "title": f"👍 {knowledge.phrase(Phrase.HELPFUL, language)}",
             "payload": intent_payload(FEEDBACK_INTENT, {ENTITY_RATING: RATING_HELPFUL}),
         },
         {
-            "title": f"👎 {knowledge.phrase('not_helpful', language)}",
+            "title": f"👎 {knowledge.phrase(Phrase.NOT_HELPFUL, language)}",
             "payload": intent_payload(FEEDBACK_INTENT, {ENTITY_RATING: RATING_NOT_HELPFUL}),
         },
     ]
@@ -101,7 +106,7 @@ def related_message(answer: Answer, knowledge: KnowledgeBase) -> Message:
         }
         for aspect_id in answer.related
     ]
-    return {"text": f"{knowledge.phrase('related_prompt', language)}:", "buttons": buttons}
+    return {"text": f"{knowledge.phrase(Phrase.RELATED_PROMPT, language)}:", "buttons": buttons}
 
 
 def answer_messages(answer: Answer, knowledge: KnowledgeBase) -> list[Message]:
@@ -120,13 +125,13 @@ def capabilities_message(knowledge: KnowledgeBase, language: str) -> Message:
         {"title": label, "payload": intent_payload(aspect_intent(aspect_id), {})}
         for aspect_id, label in labels[:6]
     ]
-    return {"text": f"{knowledge.phrase('capabilities_intro', language)} {menu}.", "buttons": buttons}
+    return {"text": f"{knowledge.phrase(Phrase.CAPABILITIES_INTRO, language)} {menu}.", "buttons": buttons}
 
 
 def table_message(aspect_ids: Sequence[str], knowledge: KnowledgeBase, language: str) -> Message:
     """A side-by-side table of per-subject aspects, with a text version for plain channels."""
     columns = [
-        knowledge.phrase("aspect_column", language),
+        knowledge.phrase(Phrase.ASPECT_COLUMN, language),
         _capitalized(knowledge.subject_name(BPO, language)),
         _capitalized(knowledge.subject_name(CALL_CENTER, language)),
     ]
@@ -140,7 +145,7 @@ def table_message(aspect_ids: Sequence[str], knowledge: KnowledgeBase, language:
                 aspect.entries[CALL_CENTER].summary[language],
             ]
         )
-    lines = [f"{knowledge.phrase('table_intro', language)}:"]
+    lines = [f"{knowledge.phrase(Phrase.TABLE_INTRO, language)}:"]
     lines += [f"- **{row[0]}**: {columns[1]}: {row[1]} | {columns[2]}: {row[2]}" for row in rows]
     return {"text": "\n".join(lines), "json_message": {"table": {"columns": columns, "rows": rows}}}
 
@@ -150,7 +155,7 @@ def did_you_mean_message(
     subject: str | None,
     knowledge: KnowledgeBase,
     language: str,
-    intro: str = "did_you_mean",
+    intro: str = Phrase.DID_YOU_MEAN,
 ) -> Message:
     """ "Did you mean ...?" (or another `intro` phrase) with a button per candidate aspect
     and one for something else."""
@@ -165,7 +170,7 @@ def did_you_mean_message(
     ]
     buttons.append(
         {
-            "title": knowledge.phrase("something_else", language),
+            "title": knowledge.phrase(Phrase.SOMETHING_ELSE, language),
             "payload": intent_payload(CAPABILITIES_INTENT, {}),
         }
     )

@@ -28,7 +28,7 @@ from typing import Any
 
 from faq.knowledge import KnowledgeBase, KnowledgeError, ReloadableKnowledge
 from faq.language import decide_language, detect
-from faq.protocol import SLOT_LANGUAGE, SLOT_LANGUAGE_PINNED
+from faq.protocol import SLOT_LANGUAGE, SLOT_LANGUAGE_PINNED, Phrase
 from faq.text import strip_invisible
 from settings import settings
 
@@ -186,9 +186,11 @@ def clean(text: str) -> str:
 def check(text: str) -> Checked:
     cleaned = clean(text)
     if not cleaned.strip():
-        return Checked(None, "fallback")
+        return Checked(None, Phrase.FALLBACK)
     if len(cleaned) > MAX_MESSAGE_CHARS:
-        return Checked(None, "message_too_long", {"max_chars": MAX_MESSAGE_CHARS}, cleaned[:_LANGUAGE_SAMPLE])
+        return Checked(
+            None, Phrase.MESSAGE_TOO_LONG, {"max_chars": MAX_MESSAGE_CHARS}, cleaned[:_LANGUAGE_SAMPLE]
+        )
     return Checked(cleaned, sample=cleaned)
 
 

@@ -29,7 +29,7 @@ from channels.input_guard import (
     rate_limit_wait,
     tracker_store_of,
 )
-from faq.protocol import CHANNEL_SENDER_PREFIXES
+from faq.protocol import CHANNEL_SENDER_PREFIXES, Phrase
 
 MAX_SENDER_CHARS = 256
 
@@ -64,7 +64,7 @@ class FaqRestInput(RestInput):
             sender, store = body["sender"], tracker_store_of(request.app)
             wait = rate_limit_wait(sender, request.remote_addr or request.ip)
             if wait:
-                text = await phrase("rate_limited", body["message"], sender, store, seconds=wait)
+                text = await phrase(Phrase.RATE_LIMITED, body["message"], sender, store, seconds=wait)
                 return response.json(
                     [{"recipient_id": sender, "text": text}], status=429, headers={"Retry-After": str(wait)}
                 )
@@ -79,7 +79,7 @@ class FaqRestInput(RestInput):
             )
 
             async def apologise() -> None:
-                apology = await phrase("service_unavailable", checked.sample, sender, store)
+                apology = await phrase(Phrase.SERVICE_UNAVAILABLE, checked.sample, sender, store)
                 await collector.send_text_message(sender, apology)
 
             await handle_or_apologise(

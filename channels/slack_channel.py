@@ -33,7 +33,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from channels.input_guard import check, handle_or_apologise, phrase, rate_limit_wait, tracker_store_of
 from channels.rendering import slack_post
 from channels.seen_messages import SeenMessages, seen_messages_for
-from faq.protocol import SLACK_SENDER_PREFIX
+from faq.protocol import SLACK_SENDER_PREFIX, Phrase
 from settings import settings
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -200,7 +200,7 @@ class FaqSlackInput(SlackInput):
         async def handle() -> None:
             if wait:
                 text = await phrase(
-                    "rate_limited", checked.sample, sender_id, self._tracker_store, seconds=wait
+                    Phrase.RATE_LIMITED, checked.sample, sender_id, self._tracker_store, seconds=wait
                 )
                 await output.send_response(sender_id, {"text": text})
                 await output.post()
@@ -226,7 +226,9 @@ class FaqSlackInput(SlackInput):
 
             async def apologise() -> None:
                 # Posted on its own; the answer, if it comes later, follows as one post.
-                apology = await phrase("service_unavailable", checked.sample, sender_id, self._tracker_store)
+                apology = await phrase(
+                    Phrase.SERVICE_UNAVAILABLE, checked.sample, sender_id, self._tracker_store
+                )
                 await self.client.chat_postMessage(channel=channel, text=apology, thread_ts=thread_ts)
 
             await handle_or_apologise(

@@ -35,7 +35,7 @@ from channels.input_guard import (
     rate_limit_wait,
     tracker_store_of,
 )
-from faq.protocol import WIDGET_SENDER_PREFIX
+from faq.protocol import WIDGET_SENDER_PREFIX, Phrase
 from settings import settings
 
 logger = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ class WidgetSocketIOInput(SocketIOInput):
             address = getattr(handshake, "remote_addr", None) or getattr(handshake, "ip", None)
             wait = rate_limit_wait(sender_id, address)
             if wait:
-                text = await phrase("rate_limited", data["message"], sender_id, store, seconds=wait)
+                text = await phrase(Phrase.RATE_LIMITED, data["message"], sender_id, store, seconds=wait)
                 await output.send_response(room, {"text": text})
                 await sio.emit(ERROR_EVENT, {"error": "rate limited", "retry_after": wait}, room=sid)
                 return
@@ -155,7 +155,7 @@ class WidgetSocketIOInput(SocketIOInput):
             )
 
             async def apologise() -> None:
-                apology = await phrase("service_unavailable", checked.sample, sender_id, store)
+                apology = await phrase(Phrase.SERVICE_UNAVAILABLE, checked.sample, sender_id, store)
                 await output.send_response(room, {"text": apology})
 
             await handle_or_apologise(on_new_message(message), lambda: output.sent > 0, apologise)

@@ -16,7 +16,7 @@ from typing import Any, TypeGuard
 import yaml
 
 from faq import comparisons
-from faq.protocol import BOTH, PHRASE_IDS, SUBJECTS, SUPPORTED_LANGUAGES
+from faq.protocol import BOTH, PHRASE_IDS, SUBJECT_PHRASE_PREFIX, SUBJECTS, SUPPORTED_LANGUAGES
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 DEFAULT_KNOWLEDGE_FILE = KNOWLEDGE_DIR / "comparison.yml"
@@ -410,7 +410,7 @@ class KnowledgeBase:
         return text.format(**values) if values else text
 
     def subject_name(self, subject: str, language: str) -> str:
-        return self.phrase(f"subject_{subject}", language)
+        return self.phrase(f"{SUBJECT_PHRASE_PREFIX}{subject}", language)
 
 
 class ReloadableKnowledge:

@@ -77,14 +77,46 @@ FEEDBACK_INTENT = "feedback"
 
 # The assistant's own lines (knowledge/phrases.yml): every phrases file defines each of
 # these in every language, so no reply path can meet a missing one.
-PHRASE_IDS = (
-    "greet", "goodbye", "thank", "bot_challenge", "capabilities_intro", "out_of_scope",
-    "fallback", "sources_label", "disagreement_label", "subject_bpo", "subject_call_center",
-    "subject_both", "related_prompt", "language_switched", "unsupported_language",
-    "did_you_mean", "something_else", "helpful", "not_helpful", "feedback_thanks",
-    "feedback_sorry", "table_intro", "aspect_column", "source_general", "not_covered",
-    "not_covered_none", "message_too_long", "service_unavailable", "rate_limited",
-) + tuple(f"source_article_{language}" for language in SUPPORTED_LANGUAGES)  # fmt: skip
+class Phrase:
+    """The ids of the assistant's own lines."""
+
+    GREET = "greet"
+    GOODBYE = "goodbye"
+    THANK = "thank"
+    BOT_CHALLENGE = "bot_challenge"
+    CAPABILITIES_INTRO = "capabilities_intro"
+    OUT_OF_SCOPE = "out_of_scope"
+    FALLBACK = "fallback"
+    SOURCES_LABEL = "sources_label"
+    DISAGREEMENT_LABEL = "disagreement_label"
+    SUBJECT_BPO = "subject_bpo"
+    SUBJECT_CALL_CENTER = "subject_call_center"
+    SUBJECT_BOTH = "subject_both"
+    RELATED_PROMPT = "related_prompt"
+    LANGUAGE_SWITCHED = "language_switched"
+    UNSUPPORTED_LANGUAGE = "unsupported_language"
+    DID_YOU_MEAN = "did_you_mean"
+    SOMETHING_ELSE = "something_else"
+    HELPFUL = "helpful"
+    NOT_HELPFUL = "not_helpful"
+    FEEDBACK_THANKS = "feedback_thanks"
+    FEEDBACK_SORRY = "feedback_sorry"
+    TABLE_INTRO = "table_intro"
+    ASPECT_COLUMN = "aspect_column"
+    SOURCE_GENERAL = "source_general"
+    NOT_COVERED = "not_covered"
+    NOT_COVERED_NONE = "not_covered_none"
+    MESSAGE_TOO_LONG = "message_too_long"
+    SERVICE_UNAVAILABLE = "service_unavailable"
+    RATE_LIMITED = "rate_limited"
+
+
+# Per-subject and per-article names are phrases too: subject_<subject>, source_article_<language>.
+SUBJECT_PHRASE_PREFIX = "subject_"
+SOURCE_ARTICLE_PHRASE_PREFIX = "source_article_"
+PHRASE_IDS = tuple(value for name, value in vars(Phrase).items() if name.isupper()) + tuple(
+    f"{SOURCE_ARTICLE_PHRASE_PREFIX}{language}" for language in SUPPORTED_LANGUAGES
+)
 
 
 def aspect_intent(aspect: str) -> str:

@@ -25,6 +25,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from faq.protocol import ENTITY_RATING, ENTITY_SUBJECT, ENTITY_TARGET_LANGUAGE
 from faq.text import fold, words
 from nlu_components.model_files import load_json, save_json
 
@@ -83,7 +84,7 @@ class Lexicon:
 
     def _short_words_differ(self, phrase: str, typed_words: list[str]) -> bool:
         """Whether a short word of the phrase was typed differently (no fuzzy match then)."""
-        # Short words ("bpo", "n" in "bpo:n") carry the meaning: they must match exactly,
+        # Short words ("BPO", "n" in "BPO:n") carry the meaning: they must match exactly,
         # or "BPO on" would pass for "BPO:n".
         return any(
             len(word) < self.min_prefix and word != typed
@@ -104,11 +105,11 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
     def get_default_config() -> dict[str, Any]:
         return {
             # Entities to learn; others in the training data are left to other extractors.
-            "entities": ["subject", "target_language", "rating"],
+            "entities": [ENTITY_SUBJECT, ENTITY_TARGET_LANGUAGE, ENTITY_RATING],
             # Similarity (0..1) a misspelt phrase needs to count as a match.
             # 0.86: "operators" is not "operations" (0.84), "Suomessa" not "suomea" (0.857).
             "min_similarity": 0.86,
-            # Shortest word that may match fuzzily or by prefix; shorter ones ("bpo") must be exact.
+            # Shortest word that may match fuzzily or by prefix; shorter ones ("BPO") must be exact.
             "min_prefix": 6,
         }
 
@@ -141,7 +142,7 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
     def train(self, training_data: TrainingData) -> Resource:
         wanted = set(self._config["entities"])
         synonyms = {fold(surface): value for surface, value in training_data.entity_synonyms.items()}
-        # The synonym targets are the normalised values ("bpo", "call_center", "fi"); an
+        # The synonym targets are the normalised values (subject ids, language codes); an
         # annotated span without a synonym counts only when it folds to one of them ("BPO").
         canonical = {fold(value): value for value in synonyms.values()}
         phrases: dict[str, tuple[str, str]] = {}
