@@ -195,10 +195,13 @@ def summary_lines(name: str, results: Sequence[TurnResult]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from settings import settings
+
+    current = settings()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cases", nargs="+", type=Path, help="case files or directories of them")
-    parser.add_argument("--url", default="http://127.0.0.1:5005")
-    parser.add_argument("--token", default="")
+    parser.add_argument("--url", default=f"http://{current.rasa_host}:{current.rasa_port}")
+    parser.add_argument("--token", default=current.rasa_api_token, help="default: RASA_API_TOKEN")
     parser.add_argument("--report", type=Path, help="write every turn's result as JSON here")
     parser.add_argument("--min-accuracy", type=float, default=0.0, help="exit 1 when any set scores lower")
     parser.add_argument("--quiet", action="store_true", help="do not list failing turns")

@@ -63,22 +63,44 @@ def tables_for(language: str) -> list[dict[str, str]]:
     return [full_lemma_table(language, source) for source in LEMMA_SOURCES.get(language, ())]
 
 
+# Accented Latin letters -> their folded ASCII (what `fold` gives), for str.translate: the
+# tables hold millions of forms, and translate folds them far faster than `fold` does.
+_LATIN_FOLD = {
+    code: fold(chr(code)) for code in range(0xC0, 0x250) if fold(chr(code)).isascii() and fold(chr(code))
+}
+
+
+def _fold_form(form: str) -> str:
+    """`fold` of a lower-case table form; the fast path covers the Latin letters."""
+    translated = form.translate(_LATIN_FOLD)
+    return translated if translated.isascii() else fold(form)
+
+
 def compile_lemmas(known: Iterable[str], tables: list[dict[str, str]]) -> dict[str, str]:
     """The folded lemma of every form, in any table, whose lemma a known word also has.
+
+    Known words are folded ("výhody" -> "vyhody") while the tables are keyed by the form
+    with its diacritics, so a known word is matched by its folded form. Each compiled form
+    is also kept folded, so a message typed without diacritics finds its lemma too.
 
     Args:
         known: Folded words of the training data in one language.
         tables: That language's lemma tables, in order of precedence.
     """
     known = set(known)
-
-    def lemma_of(word: str) -> str:
-        return next((table[word] for table in tables if word in table), word)
-
-    wanted = {lemma_of(word) for word in known} | known
+    lemma_by_folded_form: dict[str, str] = {}
+    for table in tables:
+        for form, lemma in table.items():
+            folded_form = form if form.isascii() else _fold_form(form)
+            if folded_form in known:
+                lemma_by_folded_form.setdefault(folded_form, lemma)
+    wanted = set(lemma_by_folded_form.values()) | known
     compiled: dict[str, str] = {}
     for table in tables:
         for form, lemma in table.items():
             if lemma in wanted:
                 compiled.setdefault(form, lemma)
+    for form, lemma in list(compiled.items()):
+        if not form.isascii():
+            compiled.setdefault(_fold_form(form), lemma)
     return compiled
