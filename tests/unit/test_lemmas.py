@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from faq import lemmas
 from faq.lemmas import LEMMA_SOURCES, SIMPLEMMA, SPACY_LOOKUPS, compile_lemmas, full_lemma_table, tables_for
 from faq.protocol import SUPPORTED_LANGUAGES
