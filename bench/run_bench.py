@@ -134,6 +134,7 @@ class Server:
             {
                 "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
                 "TRACKER_DB": str(workdir / f"tracker-{uuid.uuid4().hex[:6]}.db"),
+                "RASA_API_TOKEN": TOKEN,
             }
         )
         log_path = workdir / "server.log"  # both servers append to it
@@ -156,8 +157,8 @@ class Server:
                 *command,
                 *rasa_run_arguments(model, endpoints, PROJECT / "bench" / "credentials.yml", self.rasa_port),
                 "--enable-api",
-                "--auth-token",
-                TOKEN,
+                # runtime.rasa_server takes the token from RASA_API_TOKEN; stock Rasa only from here.
+                *([] if serving is PROJECT_SERVING else ["--auth-token", TOKEN]),
             ],
             cwd=PROJECT,
             env=env,
