@@ -91,7 +91,10 @@ async def conversation_languages(tracker_store: Any, sender_id: str) -> tuple[st
 
 
 async def phrase(phrase_id: str, text: str, sender_id: str, tracker_store: Any, **values: Any) -> str:
-    """One of the assistant's lines, in the language this message is answered in."""
+    """One of the assistant's lines, in the language this message is answered in.
+
+    With `tracker_store` None the message alone decides: the rate-limit reply is sent that
+    way, so a flood never costs a read of the conversation per refused message."""
     pinned, previous = await conversation_languages(tracker_store, sender_id)
     language = decide_language(detect(text[:_LANGUAGE_SAMPLE]), pinned=pinned, previous=previous)
     return phrases().phrase(phrase_id, language, **values)

@@ -64,7 +64,7 @@ class FaqRestInput(RestInput):
             sender, store = body["sender"], tracker_store_of(request.app)
             wait = rate_limit_wait(sender, request.remote_addr or request.ip)
             if wait:
-                text = await phrase(Phrase.RATE_LIMITED, body["message"], sender, store, seconds=wait)
+                text = await phrase(Phrase.RATE_LIMITED, body["message"], sender, None, seconds=wait)
                 return response.json(
                     [{"recipient_id": sender, "text": text}], status=429, headers={"Retry-After": str(wait)}
                 )

@@ -199,9 +199,7 @@ class FaqSlackInput(SlackInput):
 
         async def handle() -> None:
             if wait:
-                text = await phrase(
-                    Phrase.RATE_LIMITED, checked.sample, sender_id, self._tracker_store, seconds=wait
-                )
+                text = await phrase(Phrase.RATE_LIMITED, checked.sample, sender_id, None, seconds=wait)
                 await output.send_response(sender_id, {"text": text})
                 await output.post()
                 return

@@ -131,7 +131,7 @@ class WidgetSocketIOInput(SocketIOInput):
             address = getattr(handshake, "remote_addr", None) or getattr(handshake, "ip", None)
             wait = rate_limit_wait(sender_id, address)
             if wait:
-                text = await phrase(Phrase.RATE_LIMITED, data["message"], sender_id, store, seconds=wait)
+                text = await phrase(Phrase.RATE_LIMITED, data["message"], sender_id, None, seconds=wait)
                 await output.send_response(room, {"text": text})
                 await sio.emit(ERROR_EVENT, {"error": "rate limited", "retry_after": wait}, room=sid)
                 return
