@@ -1,33 +1,42 @@
-"""The single-machine tracker store: Rasa's SQL tracker store on SQLite, with the open
-conversations kept in memory.
+"""Tracker stores whose cost per message does not grow with the conversation.
 
-Profiling the server under load (README "Performance") showed Rasa's `SQLTrackerStore`
-spending ~40% of a turn on storage: a new SQLite connection per operation, re-reading
-and re-parsing the whole conversation before each message, and counting the stored
-events again before each save. This store keeps the same table and the same write
-(every event is committed before the reply goes out), and removes the rest:
+Profiling a 500-turn conversation (README "Performance", `make bench` growth curve) showed
+every step of a turn growing with the conversation's length: Rasa re-read and re-parsed the
+whole session from the database, the policies computed a state for every earlier turn, and
+the whole event list was sent to, and parsed by, the action server on every action call.
+Two things, both here, make a turn cost the same at turn 500 as at turn 5:
 
-- one SQLite connection, kept open, in write-ahead-log mode;
-- the current session of recently active conversations stays in memory, as the JSON
-  rows written to the database (compact: a few KB a turn), so a message does not query
-  its conversation again; an evicted or unknown conversation is read from the database
-  exactly as Rasa reads it;
-- a save appends only the events after those already stored, which it knows.
+1. **A window on the conversation.** The tracker handed to Rasa holds the conversation's slots
+   and its latest `WINDOW_EVENTS` events, not all of them. The database keeps every event.
+   What a turn looks at fits in the window: no slot influences the dialogue (domain.yml),
+   the policies look back at most a few turns (config.yml), there are no forms, no rewinds
+   and no conversation-start rules, and the actions read slots and the latest message only.
+   The same conversations get the same replies and slots with and without the window
+   (tests/integration/test_long_conversations.py).
+2. **The open conversations in memory.** A turn does not read its conversation from the
+   database again: the store keeps each recently active conversation's window, and hands
+   Rasa a copy. A save appends only the events after those already stored, which it knows.
+   - `CachedSQLiteTrackerStore` (one machine) is the database's only writer, so what it
+     remembers is always current. One SQLite connection is kept open, in WAL mode.
+   - `SharedSQLTrackerStore` (several processes on PostgreSQL) checks, with one indexed query,
+     that the conversation's newest stored row is still the one it remembers: another
+     process may have served the last turn. Rasa's Redis lock store lets one process at a
+     time handle a conversation, so the check and the save cannot interleave with another's.
 
-The memory copy is only correct while this process is the database's only writer, which
-is what the SQLite set-up is (one Rasa process; `make report` only reads). Several Rasa
-processes share PostgreSQL with Rasa's own store instead (deploy/endpoints.scale.yml),
-so this class refuses any dialect but SQLite. On a Rasa release other than the one it was
-written for (runtime/compatibility.py) it behaves exactly as Rasa's `SQLTrackerStore`.
+A conversation not in memory is read from the database exactly as Rasa reads it (its latest
+session), then windowed. On a Rasa release other than the one this was written for
+(runtime/compatibility.py), both behave exactly as Rasa's `SQLTrackerStore`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
 
@@ -42,29 +51,228 @@ from runtime import compatibility
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# How much memory the conversations kept in memory may take; the least recently active are
-# dropped first (and read from the database when they come back). A 6-turn conversation
-# takes ~40 KB, so the default holds ~400: the active conversations of a busy machine.
-DEFAULT_CACHE_MEGABYTES = 16
-# Python's own memory for a row: the dict and its small values, besides the JSON text.
-_ROW_OVERHEAD_BYTES = 500
+# The latest events a turn sees. A turn records about ten (the message, the action, its
+# bubbles, the slots it sets, the listen), and the policies look back three turns at most
+# (MemoizationPolicy max_history 3; the longest rule is two turns): 100 is ten turns.
+WINDOW_EVENTS = 100
+# How many events the conversations kept in memory may hold in all; the least recently
+# active are dropped first (and read from the database when they come back). An event takes
+# ~2 KB in memory, so the default is ~80 MB: 400 full windows, or ~1,000 short conversations.
+DEFAULT_CACHE_EVENTS = 40_000
 
 
-class CachedSQLiteTrackerStore(SQLTrackerStore):
+@dataclass
+class _Remembered:
+    """A conversation as this store last wrote or read it."""
+
+    tracker: DialogueStateTracker | None  # None: nothing stored for it yet
+    # The newest stored row's id (SharedSQLTrackerStore's check; unused on SQLite).
+    version: int | None = None
+    # Rows a failed save left unwritten, oldest first: the next save writes them first.
+    unsaved: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.tracker.events) if self.tracker is not None else 1
+
+
+class _WindowedSQLTrackerStore(SQLTrackerStore):
+    """What both stores share: the window, the conversations in memory, appending saves."""
+
     def __init__(
-        self,
-        dialect: str = "sqlite",
-        db: str = "rasa.db",
-        cache_megabytes: float = DEFAULT_CACHE_MEGABYTES,
-        **kwargs: Any,
+        self, cache_events: int = DEFAULT_CACHE_EVENTS, window_events: int = WINDOW_EVENTS, **kwargs: Any
     ) -> None:
+        super().__init__(**kwargs)
+        if int(window_events) < 2:
+            raise ValueError(f"window_events={window_events}: a turn needs at least a few events")
+        self.window_events = int(window_events)
+        self.optimised = compatibility.optimisations_apply()
+        self._remembered: OrderedDict[str, _Remembered] = OrderedDict()
+        self._cache_budget = int(cache_events)
+        self._cached_events = 0
+        self._insert = self.SQLEvent.__table__.insert()
+
+    # --- Rasa's interface -----------------------------------------------------------------
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        if not self.optimised:
+            return await super().retrieve(sender_id)
+        remembered = self._remembered.get(sender_id)
+        if remembered is None:
+            remembered = self._read(sender_id)
+        else:
+            remembered = self._refreshed(sender_id, remembered)
+        return self._hand_out(remembered.tracker) if remembered.tracker is not None else None
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        if not self.optimised:
+            return await super().save(tracker)
+        await self.stream_events(tracker)
+        sender_id = tracker.sender_id
+        remembered = self._remembered.get(sender_id)
+        new_events = self._unstored_events(tracker, remembered)
+        rows = (remembered.unsaved if remembered else []) + [_row_data(event) for event in new_events]
+        try:
+            version = self._append(sender_id, rows) if rows else (remembered.version if remembered else None)
+        except sa.exc.SQLAlchemyError:
+            self._keep_unsaved(sender_id, tracker, remembered, rows)
+            raise
+        tracker.__dict__[self._marker] = tracker.events[-1] if tracker.events else None
+        self._remember(sender_id, _Remembered(self._window(tracker, current_session_only=True), version))
+
+    # --- Reading and writing --------------------------------------------------------------
+
+    def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
+        """What is remembered of the conversation, brought up to what the database holds."""
+        raise NotImplementedError
+
+    def _newest_row_id(self, sender_id: str, connection: Any) -> int | None:
+        events = self.SQLEvent.__table__
+        newest = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sender_id)
+        return connection.execute(newest).scalar()
+
+    def _read(self, sender_id: str) -> _Remembered:
+        """The conversation's latest session from the database, as Rasa reads it, windowed."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(self._current_session_query(sender_id)).all()
+        if not rows:
+            remembered = _Remembered(None)
+        else:
+            events = [_event(row.type_name, row.data) for row in rows]
+            slots = self.domain.slots
+            tracker = DialogueStateTracker.from_events(sender_id, events, slots, self.window_events)
+            remembered = _Remembered(tracker, version=max(row.id for row in rows))
+        self._remember(sender_id, remembered)
+        return remembered
+
+    def _current_session_query(self, sender_id: str) -> Any:
+        """Rasa's own query for a conversation's latest session: its events from the latest
+        `session_started` on (by timestamp), in id order, with their ids."""
+        events = self.SQLEvent.__table__
+        of_sender = events.c.sender_id == sender_id
+        session_start = (
+            sa.select(sa.func.max(events.c.timestamp))
+            .where(of_sender, events.c.type_name == SessionStarted.type_name)
+            .scalar_subquery()
+        )
+        return (
+            sa.select(events.c.id, events.c.type_name, events.c.data)
+            .where(of_sender, sa.or_(session_start.is_(None), events.c.timestamp >= session_start))
+            .order_by(events.c.timestamp, events.c.id)
+        )
+
+    def _append(self, sender_id: str, rows: list[dict[str, Any]]) -> int | None:
+        """Writes the rows in one transaction; returns the conversation's newest row id."""
+        with self.engine.begin() as connection:
+            connection.execute(self._insert, [{"sender_id": sender_id, **row} for row in rows])
+            return self._newest_row_id(sender_id, connection) if self._needs_version else None
+
+    _needs_version = False
+
+    def _keep_unsaved(
+        self,
+        sender_id: str,
+        tracker: DialogueStateTracker,
+        remembered: _Remembered | None,
+        rows: list[dict[str, Any]],
+    ) -> None:
+        """After a failed save: how the store goes on (each store says)."""
+        self._forget(sender_id)
+
+    @property
+    def _marker(self) -> str:
+        # The attribute naming, on a tracker this store handed out or saved, its newest
+        # event that is stored: the events after it are the new ones. Per store instance.
+        return f"_stored_upto_{id(self)}"
+
+    def _hand_out(self, remembered: DialogueStateTracker) -> DialogueStateTracker:
+        """A copy Rasa may change: its own event list and slots, sharing the (unchanging) events."""
+        tracker = self._window(remembered)
+        tracker.__dict__[self._marker] = tracker.events[-1] if tracker.events else None
+        return tracker
+
+    def _unstored_events(self, tracker: DialogueStateTracker, remembered: _Remembered | None) -> list[Event]:
+        marker = tracker.__dict__.get(self._marker, _NOT_HANDED_OUT)
+        events = tracker.events
+        if marker is None:
+            return list(events)
+        if marker is not _NOT_HANDED_OUT:
+            for index in range(len(events) - 1, -1, -1):
+                if events[index] is marker:
+                    return list(events)[index + 1 :]
+            logger.error(
+                "Conversation %s: more than %d events in one turn; only the window's are stored.",
+                tracker.sender_id,
+                self.window_events,
+            )
+            return list(events)
+        # A tracker this store did not hand out (Rasa's create_tracker, say): count as Rasa does.
+        if remembered is not None and remembered.tracker is None:
+            return list(events)
+        return list(events)[self._stored_in_current_session(tracker.sender_id) :]
+
+    def _stored_in_current_session(self, sender_id: str) -> int:
+        """How many events of the conversation's latest session are stored."""
+        with self.engine.connect() as connection:
+            query = self._current_session_query(sender_id).subquery()
+            return int(connection.execute(sa.select(sa.func.count()).select_from(query)).scalar() or 0)
+
+    def _window(
+        self, tracker: DialogueStateTracker, current_session_only: bool = False
+    ) -> DialogueStateTracker:
+        """A copy of the tracker holding its slots and its latest events (from the latest
+        `session_started` on, if asked): a new event list and new slot objects, so that
+        changes to one do not reach the other; the events themselves are never changed."""
+        events: Iterable[Event] = tracker.events
+        if current_session_only:
+            events = _current_session(list(tracker.events))
+        copied = copy.copy(tracker)
+        copied._max_event_history = self.window_events
+        copied.events = deque(events, maxlen=self.window_events)
+        copied.slots = copy.copy(tracker.slots)
+        for name, slot in tracker.slots.items():
+            copied.slots[name] = copy.copy(slot)
+        copied.latest_action = copy.copy(tracker.latest_action)
+        copied.active_loop = copy.copy(tracker.active_loop)
+        return copied
+
+    # --- Memory -----------------------------------------------------------------------------
+
+    def _remember(self, sender_id: str, remembered: _Remembered) -> None:
+        self._forget(sender_id)
+        self._remembered[sender_id] = remembered
+        self._cached_events += remembered.size
+        # The least recently active go first; never one whose rows are not written yet.
+        for oldest in list(self._remembered):
+            if self._cached_events <= self._cache_budget or len(self._remembered) <= 1:
+                break
+            if oldest != sender_id and not self._remembered[oldest].unsaved:
+                self._forget(oldest)
+
+    def _forget(self, sender_id: str) -> None:
+        remembered = self._remembered.pop(sender_id, None)
+        if remembered is not None:
+            self._cached_events -= remembered.size
+
+
+_NOT_HANDED_OUT = object()
+
+
+class CachedSQLiteTrackerStore(_WindowedSQLTrackerStore):
+    """The single-machine store: Rasa's SQL tracker store on SQLite, its only writer.
+
+    One process writes the database (`make report` only reads it), so what this store
+    remembers of a conversation is always what is stored: a turn costs no query but its
+    insert. Refuses any dialect but SQLite; several processes use `SharedSQLTrackerStore`.
+    """
+
+    def __init__(self, dialect: str = "sqlite", db: str = "rasa.db", **kwargs: Any) -> None:
         if dialect != "sqlite":
             raise ValueError(
                 f"{type(self).__name__} serves one process on SQLite; for '{dialect}' use "
-                "Rasa's SQL tracker store (type: SQL), as deploy/endpoints.scale.yml does."
+                "runtime.tracker_store.SharedSQLTrackerStore, as deploy/endpoints.scale.yml does."
             )
         super().__init__(dialect=dialect, db=db, **kwargs)
-        self.optimised = compatibility.optimisations_apply()
         if not self.optimised:
             compatibility.apply({"cached SQLite tracker store": lambda: None})
             return
@@ -80,148 +288,75 @@ class CachedSQLiteTrackerStore(SQLTrackerStore):
             # of the process (not of the operating system) without an fsync per commit.
             connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-        self._insert = self.SQLEvent.__table__.insert()
-        # sender_id -> the rows of its current session, as written to the events table.
-        self._sessions: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
-        self._cache_budget = int(float(cache_megabytes) * 1e6)
-        self._sizes: dict[str, int] = {}
-        self._cached_bytes = 0
-        # sender_id -> how many rows at the end of its cached session are not written yet.
-        self._unsaved: dict[str, int] = {}
 
-    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        if not self.optimised:
-            return await super().retrieve(sender_id)
-        rows = self._sessions.get(sender_id)
-        if rows is None:
-            tracker = await super().retrieve(sender_id)
-            # None means no stored event at all: the save that creates it appends from 0.
-            self._remember(sender_id, [_row_data(event) for event in tracker.events] if tracker else [])
-            return tracker
-        self._sessions.move_to_end(sender_id)
-        if not rows:
-            return None
-        return DialogueStateTracker.from_events(
-            sender_id, [_event(row) for row in rows], self.domain.slots, self.max_event_history
-        )
+    def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
+        self._remembered.move_to_end(sender_id)
+        return remembered  # the only writer: what it remembers is what is stored
 
-    async def save(self, tracker: DialogueStateTracker) -> None:
-        if not self.optimised:
-            return await super().save(tracker)
-        await self.stream_events(tracker)
-        sender_id = tracker.sender_id
-        rows = self._sessions.get(sender_id)
-        if rows is None:  # not read through this store lately: count as Rasa does
-            known = self._stored_in_current_session(sender_id)
-        else:
-            known = len(rows)
-        new_rows = [_row_data(event) for event in list(tracker.events)[known:]]
-        # Rows a failed save (a full disk, say) left unwritten go first, in order.
-        backlog = rows[len(rows) - self._unsaved.get(sender_id, 0) :] if rows else []
-        try:
-            if backlog or new_rows:
-                with self.engine.begin() as connection:
-                    connection.execute(
-                        self._insert, [{"sender_id": sender_id, **row} for row in backlog + new_rows]
-                    )
-        except sa.exc.SQLAlchemyError:
-            if rows is not None:
-                # Kept in memory, still unwritten: the conversation goes on with its context and
-                # the next save that succeeds writes them. Rasa's fail-safe store logs the error.
-                self._remember(sender_id, rows + new_rows, unsaved=len(backlog) + len(new_rows))
-            raise
-        if rows is not None:
-            self._remember(sender_id, _current_session(rows + new_rows))
-
-    def _stored_in_current_session(self, sender_id: str) -> int:
-        """How many events of the conversation's latest session are stored: the events from
-        the latest `session_started` on (by timestamp, as Rasa's own store reads them)."""
-        events = self.SQLEvent.__table__
-        of_sender = events.c.sender_id == sender_id
-        with self.engine.connect() as connection:
-            session_start = connection.execute(
-                sa.select(sa.func.max(events.c.timestamp)).where(
-                    of_sender, events.c.type_name == SessionStarted.type_name
-                )
-            ).scalar()
-            count = sa.select(sa.func.count()).select_from(events).where(of_sender)
-            if session_start is not None:
-                count = count.where(events.c.timestamp >= session_start)
-            return int(connection.execute(count).scalar() or 0)
-
-    def _remember(self, sender_id: str, rows: list[dict[str, Any]], unsaved: int = 0) -> None:
-        self._forget(sender_id)
-        self._sessions[sender_id] = rows
-        self._sizes[sender_id] = _size(rows)
-        self._cached_bytes += self._sizes[sender_id]
-        if unsaved:
-            self._unsaved[sender_id] = unsaved
-        # The least recently active go first; never one whose rows are not written yet.
-        for oldest in list(self._sessions):
-            if self._cached_bytes <= self._cache_budget or len(self._sessions) <= 1:
-                break
-            if oldest != sender_id and oldest not in self._unsaved:
-                self._forget(oldest)
-
-    def _forget(self, sender_id: str) -> None:
-        if self._sessions.pop(sender_id, None) is not None:
-            self._cached_bytes -= self._sizes.pop(sender_id)
-        self._unsaved.pop(sender_id, None)
+    def _keep_unsaved(
+        self,
+        sender_id: str,
+        tracker: DialogueStateTracker,
+        remembered: _Remembered | None,
+        rows: list[dict[str, Any]],
+    ) -> None:
+        """A full disk, say: the rows stay with the conversation in memory, so it goes on with
+        its context, and the next save that succeeds writes them first, in order. (Rasa's
+        fail-safe store logs the error.)"""
+        if remembered is None:
+            return
+        tracker.__dict__[self._marker] = tracker.events[-1] if tracker.events else None
+        self._remember(sender_id, _Remembered(self._window(tracker), remembered.version, unsaved=rows))
 
 
-def _size(rows: list[dict[str, Any]]) -> int:
-    return sum(len(row["data"]) + _ROW_OVERHEAD_BYTES for row in rows)
+class SharedSQLTrackerStore(_WindowedSQLTrackerStore):
+    """Rasa's SQL tracker store for several processes (PostgreSQL in the scale-out).
 
-
-def _row_data(event: Event) -> dict[str, Any]:
-    """The columns Rasa's SQL store writes for an event (all but `sender_id`)."""
-    data = event.as_dict()
-    return {
-        "type_name": event.type_name,
-        "timestamp": data.get("timestamp"),
-        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-        "action_name": data.get("name"),
-        "data": json.dumps(data),
-    }
-
-
-def _current_session(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows from the last `session_started` on: what a read from the database returns."""
-    for index in range(len(rows) - 1, -1, -1):
-        if rows[index]["type_name"] == SessionStarted.type_name:
-            return rows[index:]
-    return rows
-
-
-@cache
-def _event_class(type_name: str) -> type:
-    # Rasa's Event.resolve_by_type walks every Event subclass on each call, which was most
-    # of the cost of reading a conversation; the answer never changes within a process.
-    return Event.resolve_by_type(type_name)
-
-
-def _event(row: dict[str, Any]) -> Event:
-    # `_from_parameters` is what Rasa's public `Event.from_parameters` calls once it has
-    # resolved the class; the one private name used here, checked by the version guard.
-    return _event_class(row["type_name"])._from_parameters(json.loads(row["data"]))
-
-
-class ReconnectingSQLTrackerStore(SQLTrackerStore):
-    """Rasa's SQL tracker store (PostgreSQL in the scale-out), riding out a database restart.
-
-    Rasa's pool hands out connections a restart has cut, and Rasa's fail-safe wrapper then
-    answers from memory and drops the turn from the database. Here a read or a save that
-    meets a cut connection or a database still restarting is tried again for a few seconds
-    (within the channels' reply budget) before it fails; SQLAlchemy drops the pool's cut
-    connections at the first error. (Testing every connection before use, `pool_pre_ping`,
-    did the same at a third of the throughput: `make bench`.)
+    - Remembers the open conversations as the single-machine store does, and checks before
+      each turn that the conversation's newest stored row is still the one it remembers.
+    - Rides out a database restart: Rasa's pool hands out connections a restart has cut, and
+      Rasa's fail-safe wrapper then answers from memory and drops the turn from the database.
+      Here a read or a save that meets a cut connection, or a database still restarting, is
+      tried again for a few seconds (within the channels' reply budget) before it fails;
+      SQLAlchemy drops the pool's cut connections at the first error. (Testing every
+      connection before use, `pool_pre_ping`, did the same at a third of the throughput.)
     """
 
+    _needs_version = True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not self.optimised:
+            compatibility.apply({"shared SQL tracker store cache": lambda: None})
+
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        return await _with_retries(lambda: super(ReconnectingSQLTrackerStore, self).retrieve(sender_id))
+        return await _with_retries(lambda: super(SharedSQLTrackerStore, self).retrieve(sender_id))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await _with_retries(lambda: super(ReconnectingSQLTrackerStore, self).save(tracker))
+        await _with_retries(lambda: super(SharedSQLTrackerStore, self).save(tracker))
+
+    def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
+        """One indexed query for the rows stored after the newest one remembered: none when
+        this process served the last turn; another process's turn otherwise, which is applied
+        to the remembered window (each turn costs the same, whichever process served it)."""
+        if remembered.tracker is None or remembered.version is None:
+            return self._read(sender_id)
+        events = self.SQLEvent.__table__
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(events.c.id, events.c.type_name, events.c.data)
+                .where(events.c.sender_id == sender_id, events.c.id > remembered.version)
+                .order_by(events.c.id)
+            ).all()
+        if not rows:
+            self._remembered.move_to_end(sender_id)
+            return remembered
+        tracker = self._window(remembered.tracker)
+        for row in rows:
+            tracker.update(_event(row.type_name, row.data))
+        caught_up = _Remembered(self._window(tracker, current_session_only=True), version=rows[-1].id)
+        self._remember(sender_id, caught_up)
+        return caught_up
 
 
 # A fast PostgreSQL restart takes about a second; these waits add up to 3.75 s, inside the
@@ -239,3 +374,36 @@ async def _with_retries(operation: Callable[[], Awaitable[T]]) -> T:
             logger.warning("Tracker store unavailable (%s); trying again in %.2f s", error.orig, delay)
             await asyncio.sleep(delay)
     return await operation()
+
+
+def _current_session(events: list[Event]) -> list[Event]:
+    """The events from the last `session_started` on: what a read from the database returns."""
+    for index in range(len(events) - 1, -1, -1):
+        if isinstance(events[index], SessionStarted):
+            return events[index:]
+    return events
+
+
+def _row_data(event: Event) -> dict[str, Any]:
+    """The columns Rasa's SQL store writes for an event (all but `sender_id`)."""
+    data = event.as_dict()
+    return {
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
+
+
+@cache
+def _event_class(type_name: str) -> type:
+    # Rasa's Event.resolve_by_type walks every Event subclass on each call, which was most
+    # of the cost of reading a conversation; the answer never changes within a process.
+    return Event.resolve_by_type(type_name)
+
+
+def _event(type_name: str, data: str) -> Event:
+    # `_from_parameters` is what Rasa's public `Event.from_parameters` calls once it has
+    # resolved the class; the one private name used here, checked by the version guard.
+    return _event_class(type_name)._from_parameters(json.loads(data))

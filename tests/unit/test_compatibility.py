@@ -41,6 +41,6 @@ def test_on_another_release_the_tracker_store_is_rasas_own(tmp_path, monkeypatch
     store = CachedSQLiteTrackerStore(domain=domain(), db=str(tmp_path / "stock.db"))
     assert store.optimised is False
     tracker = converse(store, "visitor", [("what is bpo", "definition"), ("pay", "pay")])
-    assert not hasattr(store, "_sessions")  # nothing kept in memory: every read goes to the database
+    assert not store._remembered  # nothing kept in memory: every read goes to the database
     assert len(stored_rows(tmp_path / "stock.db")) == len(tracker.events)
     assert list(run(store.retrieve("visitor")).events) == list(tracker.events)

@@ -12,7 +12,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 
 from runtime.tracker_store import CachedSQLiteTrackerStore
-from tests.unit.helpers import converse, domain, run, stored_rows
+from tests.unit.helpers import converse, domain, run, stored_rows, user_turn
 
 
 @pytest.fixture
@@ -65,12 +65,10 @@ def test_a_new_session_is_read_from_its_start_like_rasa_reads_it(stores):
 
 
 def test_conversations_beyond_the_memory_budget_are_read_back_from_the_database(stores):
-    store = CachedSQLiteTrackerStore(
-        domain=domain(), db=str(stores["dir"] / "small.db"), cache_megabytes=0.005
-    )
+    store = CachedSQLiteTrackerStore(domain=domain(), db=str(stores["dir"] / "small.db"), cache_events=10)
     for sender in ("a", "b", "c"):
         converse(store, sender, [("what is bpo", "definition")])
-    assert len(store._sessions) < 3
+    assert len(store._remembered) < 3
     for sender in ("a", "b", "c"):
         tracker = converse(store, sender, [("pay", "pay")])
         assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["what is bpo", "pay"]
@@ -95,8 +93,6 @@ def test_rows_a_failed_save_could_not_write_are_written_by_the_next_save(stores,
     """A full disk: the turn's rows stay with the conversation in memory, the next read
     still has them, and the first save that succeeds writes them once, in order."""
     import sqlalchemy as sa
-
-    from tests.unit.helpers import user_turn
 
     store = stores["cached"]
     converse(store, "visitor", [("what is bpo", "definition")])
@@ -134,28 +130,98 @@ def test_the_scale_out_store_rides_out_a_database_restart(tmp_path, monkeypatch)
     import sqlalchemy as sa
 
     from runtime import tracker_store
-    from runtime.tracker_store import ReconnectingSQLTrackerStore
-    from tests.unit.helpers import user_turn
+    from runtime.tracker_store import SharedSQLTrackerStore
 
     monkeypatch.setattr(tracker_store, "RETRY_DELAYS_SECONDS", (0.0, 0.0, 0.0))
-    store = ReconnectingSQLTrackerStore(domain=domain(), dialect="sqlite", db=str(tmp_path / "scale.db"))
+    store = SharedSQLTrackerStore(domain=domain(), dialect="sqlite", db=str(tmp_path / "scale.db"))
     tracker = run(store.get_or_create_tracker("visitor"))
     for event in user_turn("what is bpo", "definition"):
         tracker.update(event)
 
-    real_save, failures = SQLTrackerStore.save, {"left": 2}
+    real_begin, failures = store.engine.begin, {"left": 2}
 
-    async def restarting_save(self, tracker):
+    def restarting_begin() -> Any:
         if failures["left"]:
             failures["left"] -= 1
             raise sa.exc.OperationalError("INSERT", {}, Exception("server closed the connection"))
-        return await real_save(self, tracker)
+        return real_begin()
 
-    monkeypatch.setattr(SQLTrackerStore, "save", restarting_save)
+    monkeypatch.setattr(store.engine, "begin", restarting_begin)
     run(store.save(tracker))
     assert failures["left"] == 0
     assert len(stored_rows(tmp_path / "scale.db")) == len(tracker.events)
 
     failures["left"] = 10  # longer than the retries last
+    for event in user_turn("and the pay?", "pay"):
+        tracker.update(event)
     with pytest.raises(sa.exc.OperationalError):
         run(store.save(tracker))
+
+
+# --- The window: a turn's cost does not grow with the conversation ------------------------------
+
+
+def test_a_long_conversation_is_handed_out_as_a_window_with_every_event_stored(stores):
+    from rasa.shared.core.events import SlotSet
+
+    store = CachedSQLiteTrackerStore(domain=domain(), db=str(stores["dir"] / "long.db"), window_events=12)
+    tracker = run(store.get_or_create_tracker("visitor"))
+    tracker.update(SlotSet("language", "fi"))  # set once, at the start
+    run(store.save(tracker))
+    turns = [(f"question {n}", "pay" if n % 2 else "skills") for n in range(40)]
+    tracker = converse(store, "visitor", turns)
+
+    handed_out = run(store.retrieve("visitor"))
+    assert len(handed_out.events) == 12
+    assert handed_out.get_slot("language") == "fi" and handed_out.get_slot("aspect") == turns[-1][1]
+    rows = stored_rows(stores["dir"] / "long.db")
+    assert len(rows) == 1 + 1 + 40 * 5
+    texts = [json.loads(row[5])["text"] for row in rows if row[1] == "user"]
+    assert texts == [text for text, _ in turns]
+    # A restarted process reads the same conversation back from the database, windowed.
+    restarted = CachedSQLiteTrackerStore(domain=domain(), db=str(stores["dir"] / "long.db"), window_events=12)
+    again = run(restarted.retrieve("visitor"))
+    assert list(again.events) == list(handed_out.events)
+    assert again.get_slot("language") == "fi"
+
+
+def test_a_handed_out_tracker_changed_but_not_saved_leaves_the_remembered_one_alone(stores):
+    store = stores["cached"]
+    converse(store, "visitor", [("what is bpo", "definition")])
+    first = run(store.retrieve("visitor"))
+    for event in user_turn("and the pay?", "pay"):
+        first.update(event)  # a reader that changes its copy and never saves it
+    second = run(store.retrieve("visitor"))
+    assert second.get_slot("aspect") == "definition"
+    assert len(second.events) == len(first.events) - 5
+
+
+def test_the_window_must_hold_a_turn():
+    with pytest.raises(ValueError, match="window_events"):
+        CachedSQLiteTrackerStore(domain=domain(), db=":memory:", window_events=1)
+
+
+def test_scaled_out_processes_take_turns_on_one_conversation_and_store_each_event_once(tmp_path):
+    """Two processes (two stores on one database) serve alternate turns: each catches up with
+    the other's turn from the rows stored after the newest it remembers, the slots follow,
+    and every event is stored once, in order."""
+    from runtime.tracker_store import SharedSQLTrackerStore
+
+    db = str(tmp_path / "shared.db")
+    processes = [SharedSQLTrackerStore(domain=domain(), dialect="sqlite", db=db) for _ in range(2)]
+    aspects = ["definition", "pay", "skills", "history", "cost", "types"]
+    for number, aspect in enumerate(aspects):
+        store = processes[number % 2]
+        tracker = run(store.get_or_create_tracker("visitor"))
+        if number:
+            assert tracker.get_slot("aspect") == aspects[number - 1]
+        for event in user_turn(f"question {number}", aspect):
+            tracker.update(event)
+        run(store.save(tracker))
+    rows = stored_rows(tmp_path / "shared.db")
+    assert len(rows) == 1 + len(aspects) * 5
+    assert [json.loads(row[5])["text"] for row in rows if row[1] == "user"] == [
+        f"question {n}" for n in range(len(aspects))
+    ]
+    reader = SQLTrackerStore(domain=domain(), dialect="sqlite", db=db)
+    assert list(run(reader.retrieve("visitor")).events) == list(run(processes[1].retrieve("visitor")).events)
