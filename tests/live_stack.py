@@ -135,9 +135,10 @@ class Stack:
         self.widget_port = free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.widget_url = f"http://127.0.0.1:{self.widget_port}"
-        # Another site embedding the widget with one script tag: nothing listens there, the
-        # browser test serves its page (tests/integration/test_widget_launcher.py).
-        self.host_page_origin = f"http://localhost:{free_port()}"
+        # Another site embedding the widget with one script tag: the browser test serves its
+        # page there (tests/integration/test_widget_launcher.py).
+        self.host_page_port = free_port()
+        self.host_page_origin = f"http://127.0.0.1:{self.host_page_port}"
         self.token = token
         self.log = tmp / "stack.log"
         self.env = {
