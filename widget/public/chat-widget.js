@@ -341,6 +341,7 @@
     this.button.setAttribute("aria-expanded", String(open));
     this.showUnread();
     if (open) {
+      this.announcer.textContent = "";
       this.connect();
       this.log.scrollTop = this.log.scrollHeight;
     }
