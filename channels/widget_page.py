@@ -3,8 +3,9 @@
 A small aiohttp server rather than `python -m http.server`: it serves only the files that
 exist under widget/public (no directory listing, no path outside it), GET and HEAD only,
 and sends security headers with every response. The page's Content-Security-Policy allows
-scripts, styles and images from this origin only (no inline script) and connections to the
-one Rasa server the settings name (WIDGET_SERVER_URL), which it writes into the page: the
+scripts, styles and images from this origin only (no inline script or style) and
+connections to the one Rasa server the settings name (WIDGET_SERVER_URL), which it writes
+into the pages (index.html, the embedded chat; launcher.html, the launcher on a site): a
 page's own URL cannot point it at another server.
 """
 
@@ -63,7 +64,7 @@ def create_app(server_url: str, root: Path = PUBLIC) -> web.Application:
         if path is None:
             return web.Response(status=404, text="not found", headers=headers)
         body = path.read_bytes()
-        if name == INDEX:
+        if name.endswith(".html"):
             body = body.replace(SERVER_PLACEHOLDER.encode(), html.escape(server_url, quote=True).encode())
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         charset = "utf-8" if content_type.startswith("text/") or content_type.endswith("javascript") else None

@@ -16,7 +16,9 @@ from faq.protocol import SUPPORTED_LANGUAGES
 
 PROJECT = Path(__file__).resolve().parent.parent
 
-# Live-server fixtures (trained model, stack, fake Slack) for integration/scale/reliability.
+# Live-server fixtures (trained model, stack, fake Slack) for integration/scale/reliability,
+# and Debian's chromium for the widget's browser tests.
+from tests.browser import browser  # noqa: E402,F401
 from tests.live_stack import cluster, fake_slack, nlu_agent, parse, stack, trained_model  # noqa: E402,F401
 
 

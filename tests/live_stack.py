@@ -135,6 +135,10 @@ class Stack:
         self.widget_port = free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.widget_url = f"http://127.0.0.1:{self.widget_port}"
+        # Another site embedding the widget with one script tag: the browser test serves its
+        # page there (tests/integration/test_widget_launcher.py).
+        self.host_page_port = free_port()
+        self.host_page_origin = f"http://127.0.0.1:{self.host_page_port}"
         self.token = token
         self.log = tmp / "stack.log"
         self.env = {
@@ -149,7 +153,7 @@ class Stack:
             "TRACKER_DB": str(tmp / "tracker.db"),
             "WIDGET_HOST": "127.0.0.1",
             "WIDGET_PORT": str(self.widget_port),
-            "WIDGET_ORIGINS": f"http://127.0.0.1:{self.widget_port}",
+            "WIDGET_ORIGINS": f"{self.widget_url},{self.host_page_origin}",
             "RASA_API_TOKEN": token,
             "RASA_MODEL": str(model),
             # A silent action server is answered with an apology after this long.

@@ -7,52 +7,20 @@ that XSS probes stay inert, and saves desktop and phone screenshots to test-arti
 from __future__ import annotations
 
 import asyncio
-import shutil
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from faq.knowledge import REQUIRED_ASPECTS
-from tests.conftest import PROJECT
-
-CHROMIUM = shutil.which("chromium")
-ARTIFACTS = PROJECT / "test-artifacts"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser import ARTIFACTS, CHROMIUM, wait_until
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
-
-
-def _wait_until(page, expression: str, timeout: float = 30000) -> None:
-    """Polls a page expression from Playwright's side: the page's Content-Security-Policy
-    forbids the string evaluation `page.wait_for_function` does inside the page."""
-    deadline = time.monotonic() + timeout / 1000
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for: {expression}")
-        time.sleep(0.1)
 
 
 def _ask(page, text: str, expected_bubbles: int) -> None:
     page.get_by_role("textbox").fill(text)
     page.keyboard.press("Enter")
-    _wait_until(
+    wait_until(
         page,
         f"document.querySelectorAll('.bfw-bot .bfw-sources').length >= {expected_bubbles}",
         timeout=30000,
@@ -77,7 +45,7 @@ def test_widget_conversation_buttons_history_and_screenshots(stack, browser):
 
     # Wait for the follow-up suggestions: the last bubble with buttons and no sources (the
     # bubble before it, with the sources, holds the rating buttons).
-    _wait_until(
+    wait_until(
         page,
         "(() => { const b = [...document.querySelectorAll('.bfw-bot')].pop();"
         " return b && b.querySelector('.bfw-button') && !b.querySelector('.bfw-sources'); })()",
@@ -86,7 +54,7 @@ def test_widget_conversation_buttons_history_and_screenshots(stack, browser):
     button = page.locator(".bfw-bot").last.locator(".bfw-button").first
     label = button.inner_text()
     button.click()
-    _wait_until(page, "document.querySelectorAll('.bfw-bot .bfw-sources').length >= 3", timeout=30000)
+    wait_until(page, "document.querySelectorAll('.bfw-bot .bfw-sources').length >= 3", timeout=30000)
     assert page.locator(".bfw-user").last.inner_text() == label
     page.screenshot(path=str(ARTIFACTS / "widget-desktop.png"), full_page=True)
 
@@ -112,7 +80,7 @@ def test_xss_probes_stay_inert_text(stack, browser):
     for probe in probes:
         page.get_by_role("textbox").fill(probe)
         page.keyboard.press("Enter")
-    _wait_until(page, "document.querySelectorAll('.bfw-bot').length >= 3", timeout=30000)
+    wait_until(page, "document.querySelectorAll('.bfw-bot').length >= 3", timeout=30000)
     # Server-side text goes through the same renderer: feed it the probes directly too.
     page.evaluate(
         "probes => probes.forEach(p => document.querySelector('.bfw-log')"

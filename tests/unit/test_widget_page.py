@@ -61,9 +61,19 @@ def test_a_tls_server_gets_a_secure_websocket_in_the_policy():
     assert "wss://chat.example.org" in content_security_policy("https://chat.example.org")
 
 
-def test_the_real_page_has_no_inline_script_and_no_server_override():
+def test_every_page_names_the_configured_server(tmp_path):
+    root = _site(tmp_path)
+    tag = f'<script src="chat-widget.js" data-server-url="{SERVER_PLACEHOLDER}" defer></script>'
+    (root / "launcher.html").write_text(tag, encoding="utf-8")
+    status, _, body = _fetch(root, "GET", "/launcher.html")
+    assert status == 200 and f'data-server-url="{SERVER}"' in body and SERVER_PLACEHOLDER not in body
+
+
+def test_the_real_pages_have_no_inline_script_or_style_and_no_server_override():
     from channels.widget_page import PUBLIC
 
-    page = (PUBLIC / "index.html").read_text(encoding="utf-8")
-    assert "<script>" not in page and SERVER_PLACEHOLDER in page
+    for name in ("index.html", "launcher.html"):
+        page = (PUBLIC / name).read_text(encoding="utf-8")
+        assert "<script>" not in page and "<style" not in page and "style=" not in page, name
+        assert SERVER_PLACEHOLDER in page, name
     assert "server=" not in (PUBLIC / "page.js").read_text(encoding="utf-8")

@@ -1,10 +1,14 @@
 /*
- * BPO vs call center FAQ chat widget.
+ * BPO vs call center FAQ chat widget: one file, no framework.
  *
- * Embed with one script tag (after socket.io.min.js):
- *   <script src="chat-widget.js" data-server-url="http://127.0.0.1:5005"
- *           data-title="BPO & call center FAQ" data-language="en"></script>
- * or call BpoFaqWidget.mount({serverUrl, title, language, container}).
+ * One script tag embeds it; it loads its styles (chat-widget.css) and the socket.io client
+ * (vendor/socket.io.min.js) from where the script itself came from:
+ *   <script src="https://faq.example.com/chat-widget.js" data-server-url="https://rasa.example.com"
+ *           data-title="BPO & call center FAQ" data-language="en" defer></script>
+ * Without data-container it is a launcher: a round button in the bottom-right corner that
+ * opens the chat panel, drawn in a shadow root so that the host page's styles and the
+ * widget's never meet. With data-container="#chat" the chat is drawn inside that element
+ * (embedded mode). From a script: BpoFaqWidget.mount({serverUrl, title, language, container}).
  *
  * Safety: nothing from the server or the user is ever inserted as HTML. Text is built
  * from DOM nodes (textContent); the only formatting is **bold**, "- " / "1. " lists and
@@ -15,14 +19,22 @@
 
   var LANGUAGES = ["en", "sk", "id", "sv", "fi"];
   var UI = {
-    en: { placeholder: "Ask about BPO or call centers…", send: "Send", sources: "Sources", title: "BPO & call center FAQ", log: "Conversation", offline: "Connecting…" },
-    sk: { placeholder: "Opýtajte sa na BPO alebo call centrá…", send: "Odoslať", sources: "Zdroje", title: "BPO a call centrá – otázky", log: "Konverzácia", offline: "Pripájam sa…" },
-    id: { placeholder: "Tanyakan tentang BPO atau call center…", send: "Kirim", sources: "Sumber", title: "Tanya jawab BPO & call center", log: "Percakapan", offline: "Menghubungkan…" },
-    sv: { placeholder: "Fråga om BPO eller callcenter…", send: "Skicka", sources: "Källor", title: "Frågor om BPO och callcenter", log: "Konversation", offline: "Ansluter…" },
-    fi: { placeholder: "Kysy BPO:sta tai puhelinkeskuksista…", send: "Lähetä", sources: "Lähteet", title: "BPO ja puhelinkeskukset – kysymyksiä", log: "Keskustelu", offline: "Yhdistetään…" }
+    en: { placeholder: "Ask about BPO or call centers…", send: "Send", sources: "Sources", title: "BPO & call center FAQ", log: "Conversation", offline: "Connecting…", open: "Open the chat", close: "Close the chat", unread: "New messages" },
+    sk: { placeholder: "Opýtajte sa na BPO alebo call centrá…", send: "Odoslať", sources: "Zdroje", title: "BPO a call centrá – otázky", log: "Konverzácia", offline: "Pripájam sa…", open: "Otvoriť chat", close: "Zavrieť chat", unread: "Nové správy" },
+    id: { placeholder: "Tanyakan tentang BPO atau call center…", send: "Kirim", sources: "Sumber", title: "Tanya jawab BPO & call center", log: "Percakapan", offline: "Menghubungkan…", open: "Buka obrolan", close: "Tutup obrolan", unread: "Pesan baru" },
+    sv: { placeholder: "Fråga om BPO eller callcenter…", send: "Skicka", sources: "Källor", title: "Frågor om BPO och callcenter", log: "Konversation", offline: "Ansluter…", open: "Öppna chatten", close: "Stäng chatten", unread: "Nya meddelanden" },
+    fi: { placeholder: "Kysy BPO:sta tai puhelinkeskuksista…", send: "Lähetä", sources: "Lähteet", title: "BPO ja puhelinkeskukset – kysymyksiä", log: "Keskustelu", offline: "Yhdistetään…", open: "Avaa keskustelu", close: "Sulje keskustelu", unread: "Uusia viestejä" }
   };
   var STORAGE_PREFIX = "bpo-faq-widget:";
   var MAX_HISTORY = 200;
+  var HOST_TAG = "bpo-faq-widget";
+  var SVG = "http://www.w3.org/2000/svg";
+
+  // Styles and the socket.io client come from the widget's own origin, not the host page's.
+  var SCRIPT = document.currentScript;
+  var BASE = (SCRIPT && SCRIPT.src) || window.location.href;
+  var STYLESHEET = new URL("chat-widget.css", BASE).href;
+  var SOCKET_IO = new URL("vendor/socket.io.min.js", BASE).href;
 
   function pickLanguage(requested) {
     var candidates = [requested].concat(navigator.languages || [navigator.language || "en"]);
@@ -146,27 +158,75 @@
     return box;
   }
 
+  function stylesheet() {
+    var link = el("link");
+    link.rel = "stylesheet";
+    link.href = STYLESHEET;
+    return link;
+  }
+
+  function icon(className, path) {
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("class", className);
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var shape = document.createElementNS(SVG, "path");
+    shape.setAttribute("d", path);
+    svg.appendChild(shape);
+    return svg;
+  }
+
+  // socket.io is loaded once, when the first widget connects. A host page's own socket.io
+  // v3/v4 client (protocol 5) is reused; any other `io` the page has is put back.
+  var socketIo = null;
+  function loadSocketIo() {
+    if (socketIo) return socketIo;
+    socketIo = new Promise(function (resolve, reject) {
+      if (typeof window.io === "function" && window.io.protocol === 5) return resolve(window.io);
+      var previous = window.io;
+      var tag = document.createElement("script");
+      tag.src = SOCKET_IO;
+      tag.async = true;
+      tag.onload = function () {
+        var ours = window.io;
+        if (previous !== undefined) window.io = previous;
+        if (typeof ours === "function") resolve(ours);
+        else reject(new Error("no socket.io client in " + SOCKET_IO));
+      };
+      tag.onerror = function () { socketIo = null; reject(new Error("could not load " + SOCKET_IO)); };
+      document.head.appendChild(tag);
+    });
+    return socketIo;
+  }
+
   function Widget(options) {
     this.serverUrl = options.serverUrl || "http://127.0.0.1:5005";
     this.language = pickLanguage(options.language);
     this.ui = UI[this.language];
     this.title = options.title || this.ui.title;
-    this.container = options.container || document.body;
     this.storageKey = STORAGE_PREFIX + this.serverUrl;
     this.state = this.load();
+    this.pending = [];
+    this.launcher = !options.container;
+    // The history is drawn before the log is in the page, so a reload announces nothing.
     this.build();
     this.replay();
-    this.connect();
+    if (this.launcher) this.buildLauncher();
+    else this.embed(options.container);
+    // A launcher nobody has opened stays offline (and does not even load socket.io).
+    if (!this.launcher || this.state.open || this.state.history.length) this.connect();
   }
 
   Widget.prototype.load = function () {
     try {
       var saved = JSON.parse(window.localStorage.getItem(this.storageKey) || "null");
       if (saved && typeof saved.sessionId === "string" && /^[0-9a-f]{32}$/.test(saved.sessionId) && Array.isArray(saved.history)) {
-        return saved;
+        var unread = Number(saved.unread);
+        return { sessionId: saved.sessionId, history: saved.history, open: saved.open === true, unread: unread > 0 ? Math.floor(unread) : 0 };
       }
     } catch (e) { /* corrupt storage: start over */ }
-    return { sessionId: randomSessionId(), history: [] };
+    return { sessionId: randomSessionId(), history: [], open: false, unread: 0 };
   };
 
   Widget.prototype.save = function () {
@@ -175,9 +235,11 @@
   };
 
   Widget.prototype.build = function () {
-    var root = el("section", "bfw");
+    var root = this.root = el("section", "bfw");
     root.setAttribute("aria-label", this.title);
-    root.appendChild(el("h2", "bfw-title", this.title));
+    this.header = el("div", "bfw-header");
+    this.header.appendChild(el("h2", "bfw-title", this.title));
+    root.appendChild(this.header);
     this.log = el("div", "bfw-log");
     this.log.setAttribute("role", "log");
     this.log.setAttribute("aria-live", "polite");
@@ -207,7 +269,90 @@
       self.send(text, text);
     });
     root.appendChild(form);
-    this.container.appendChild(root);
+  };
+
+  // Embedded mode: the chat in the page's own container, styled by chat-widget.css, whose
+  // selectors all start with .bfw (nothing else on the page is touched).
+  Widget.prototype.embed = function (container) {
+    var loaded = Array.prototype.some.call(document.querySelectorAll("link[rel~=stylesheet]"), function (link) {
+      return link.href === STYLESHEET;
+    });
+    if (!loaded) document.head.appendChild(stylesheet());
+    container.appendChild(this.root);
+  };
+
+  // Launcher mode: a button and a panel in a shadow root at the end of <body>.
+  Widget.prototype.buildLauncher = function () {
+    var self = this;
+    var host = document.createElement(HOST_TAG);
+    var shadow = host.attachShadow({ mode: "open" });
+    var link = stylesheet();
+    var wrapper = this.wrapper = el("div", "bfw-root");
+    wrapper.hidden = true; // until its styles are in: no flash of an unstyled widget
+    link.addEventListener("load", function () { wrapper.hidden = false; });
+    link.addEventListener("error", function () { wrapper.hidden = false; });
+    shadow.appendChild(link);
+
+    var button = this.button = el("button", "bfw-launcher");
+    button.type = "button";
+    button.setAttribute("aria-controls", "bfw-panel");
+    button.appendChild(icon("bfw-icon-chat", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"));
+    button.appendChild(icon("bfw-icon-close", "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4L12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z"));
+    this.badge = el("span", "bfw-badge");
+    this.badge.setAttribute("aria-hidden", "true");
+    button.appendChild(this.badge);
+    button.addEventListener("click", function () { self.setOpen(!self.state.open, true); });
+
+    var close = el("button", "bfw-close", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", this.ui.close);
+    close.addEventListener("click", function () { self.setOpen(false, true); });
+    this.header.appendChild(close);
+    this.root.id = "bfw-panel";
+    this.root.className = "bfw bfw-panel";
+    this.root.setAttribute("role", "dialog");
+
+    // Unread messages are announced while the panel (and its live log) is closed.
+    this.announcer = el("p", "bfw-visually-hidden");
+    this.announcer.setAttribute("role", "status");
+
+    wrapper.appendChild(button);
+    wrapper.appendChild(this.root);
+    wrapper.appendChild(this.announcer);
+    shadow.appendChild(wrapper);
+    shadow.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && self.state.open) {
+        event.stopPropagation();
+        self.setOpen(false, true);
+      }
+    });
+    this.setOpen(this.state.open, false);
+    document.body.appendChild(host);
+  };
+
+  // byUser: focus follows (into the input on open, back to the launcher on close); a
+  // state restored on load takes no focus.
+  Widget.prototype.setOpen = function (open, byUser) {
+    this.state.open = open;
+    if (open) this.state.unread = 0;
+    this.save();
+    this.root.hidden = !open;
+    this.wrapper.classList.toggle("bfw-open", open);
+    this.button.setAttribute("aria-expanded", String(open));
+    this.showUnread();
+    if (open) {
+      this.announcer.textContent = "";
+      this.connect();
+      this.log.scrollTop = this.log.scrollHeight;
+    }
+    if (byUser) (open ? this.input : this.button).focus();
+  };
+
+  Widget.prototype.showUnread = function () {
+    var count = this.state.unread;
+    this.badge.textContent = count > 9 ? "9+" : String(count);
+    this.badge.hidden = !count;
+    this.button.setAttribute("aria-label", (this.state.open ? this.ui.close : this.ui.open) + (count ? " (" + this.ui.unread + ": " + count + ")" : ""));
   };
 
   Widget.prototype.replay = function () {
@@ -216,30 +361,51 @@
   };
 
   Widget.prototype.connect = function () {
+    if (this.connecting) return;
+    this.connecting = true;
     var self = this;
-    // WebSocket only: no cross-origin HTTP polling, so only the server's origin check applies.
-    this.socket = window.io(this.serverUrl, { transports: ["websocket"] });
-    this.socket.on("connect", function () {
-      self.socket.emit("session_request", { session_id: self.state.sessionId });
+    loadSocketIo().then(function (io) {
+      // WebSocket only: no cross-origin HTTP polling, so only the server's origin check applies.
+      var socket = self.socket = io(self.serverUrl, { transports: ["websocket"] });
+      socket.on("connect", function () {
+        socket.emit("session_request", { session_id: self.state.sessionId });
+      });
+      // Messages wait for the session: the server refuses them from a socket that has not joined.
+      socket.on("session_confirm", function () {
+        self.joined = true;
+        self.status.textContent = "";
+        self.status.hidden = true;
+        self.pending.splice(0).forEach(function (payload) { self.emit(payload); });
+      });
+      socket.on("disconnect", function () {
+        self.joined = false;
+        self.status.hidden = false;
+        self.status.textContent = self.ui.offline;
+      });
+      socket.on("bot_uttered", function (message) { self.receive(message); });
+    }, function (error) {
+      self.connecting = false;
+      if (window.console) window.console.error("BPO FAQ widget:", error.message);
     });
-    this.socket.on("session_confirm", function () {
-      self.status.textContent = "";
-      self.status.hidden = true;
-    });
-    this.socket.on("disconnect", function () {
-      self.status.hidden = false;
-      self.status.textContent = self.ui.offline;
-    });
-    this.socket.on("bot_uttered", function (message) { self.receive(message); });
+  };
+
+  Widget.prototype.emit = function (payload) {
+    this.socket.emit("user_uttered", { message: payload, session_id: this.state.sessionId });
   };
 
   Widget.prototype.send = function (shown, payload) {
     this.add({ from: "user", text: shown });
-    this.socket.emit("user_uttered", { message: payload, session_id: this.state.sessionId });
+    if (this.joined) this.emit(payload);
+    else this.pending.push(payload);
   };
 
   Widget.prototype.receive = function (message) {
     if (!message || typeof message !== "object") return;
+    if (this.launcher && !this.state.open) {
+      this.state.unread += 1;
+      this.showUnread();
+      this.announcer.textContent = this.ui.unread + ": " + this.state.unread;
+    }
     this.add({
       from: "bot",
       text: typeof message.text === "string" ? message.text : "",
@@ -247,7 +413,6 @@
       custom: message.custom && typeof message.custom === "object" ? message.custom : null
     });
   };
-
   Widget.prototype.add = function (entry) {
     this.state.history.push(entry);
     this.save();
@@ -288,14 +453,15 @@
     _renderText: renderText
   };
 
-  var script = document.currentScript;
-  if (script && script.dataset && script.dataset.serverUrl) {
+  // One script tag: <script src=".../chat-widget.js" data-server-url="..." [data-container="#chat"]>.
+  var data = SCRIPT && SCRIPT.dataset;
+  if (data && data.serverUrl) {
     var start = function () {
-      window.BpoFaqWidget.mount({
-        serverUrl: script.dataset.serverUrl,
-        title: script.dataset.title,
-        language: script.dataset.language
-      });
+      var container = data.container ? document.querySelector(data.container) : null;
+      if (data.container && !container && window.console) {
+        window.console.warn("BPO FAQ widget: no element matches " + data.container + "; showing the launcher");
+      }
+      window.BpoFaqWidget.mount({ serverUrl: data.serverUrl, title: data.title, language: data.language, container: container });
     };
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
     else start();
