@@ -33,6 +33,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -135,8 +136,13 @@ class Server:
                 "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
                 "TRACKER_DB": str(workdir / f"tracker-{uuid.uuid4().hex[:6]}.db"),
                 "RASA_API_TOKEN": TOKEN,
+                # The bench drives conversations far faster than anyone types: no per-conversation
+                # limit (the limiter itself is measured in tests/reliability/test_rate_limits.py).
+                "RATE_LIMIT_SENDER_PER_MINUTE": "1000000",
+                "RATE_LIMIT_SENDER_BURST": "1000000",
             }
         )
+        self.tracker_db = Path(env["TRACKER_DB"])
         log_path = workdir / "server.log"  # both servers append to it
         self.actions = ServerProcess(
             [str(PYTHON), "-m", "actions.server", "--host", "127.0.0.1", "--port", str(self.action_port)],
@@ -185,6 +191,17 @@ class Server:
         rasa, actions = peak(self.rasa.pid), peak(self.actions.pid)
         return {"rss_rasa_mb": rasa, "rss_actions_mb": actions, "rss_total_mb": rasa + actions}
 
+    def rss_mb(self) -> float:
+        """The Rasa and action server processes' resident memory now (not their peak)."""
+
+        def resident(pid: int) -> float:
+            for line in open(f"/proc/{pid}/status"):
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+            return 0.0
+
+        return resident(self.rasa.pid) + resident(self.actions.pid)
+
     def stop(self) -> None:
         stop_all([self.rasa, self.actions], timeout=30)
 
@@ -206,19 +223,28 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def load(url: str, questions: list[str], users: int, seconds: float, max_requests: int) -> dict[str, float]:
+def load(
+    url: str,
+    questions: list[str],
+    users: int,
+    seconds: float,
+    max_requests: int,
+    conversations: list[str] | None = None,
+    turns_per_conversation: int = TURNS_PER_CONVERSATION,
+) -> dict[str, float]:
     """`users` threads, each a user asking questions in its own conversation, until the time
-    or the request budget runs out."""
+    or the request budget runs out: new visitors' conversations of TURNS_PER_CONVERSATION
+    turns, or, given `conversations` (one a user), that conversation continued."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
-    def user() -> None:
+    def user(continued: str | None) -> None:
         rng = random.Random()
-        sender, turns = f"bench-{uuid.uuid4().hex}", 0
+        sender, turns = continued or f"bench-{uuid.uuid4().hex}", 0
         while time.monotonic() < deadline:
-            if turns == TURNS_PER_CONVERSATION:  # a new visitor starts a new conversation
+            if turns == turns_per_conversation and not continued:  # a new visitor, a new conversation
                 sender, turns = f"bench-{uuid.uuid4().hex}", 0
             turns += 1
             with lock:
@@ -233,7 +259,10 @@ def load(url: str, questions: list[str], users: int, seconds: float, max_request
                     errors[0] += 1
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=user) for _ in range(users)]
+    threads = [
+        threading.Thread(target=user, args=(conversations[number] if conversations else None,))
+        for number in range(users)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -246,6 +275,49 @@ def load(url: str, questions: list[str], users: int, seconds: float, max_request
         "requests": len(latencies),
         "errors": errors[0],
     }
+
+
+# The growth curve: these turns of one long conversation, one user at a time.
+GROWTH_WINDOWS = ((1, 20), (181, 200), (481, 500))
+SMOKE_GROWTH_WINDOWS = ((1, 10), (31, 40))
+# The load tests are also run on conversations this long (each user continues its own).
+LONG_CONVERSATION_TURNS = 200
+SMOKE_LONG_TURNS = 30
+
+
+def growth(url: str, questions: list[str], windows: tuple[tuple[int, int], ...]) -> dict[str, float]:
+    """One conversation, one user, as many turns as the last window ends at: p50 and p95 of
+    each window of turns. Returns them with the conversation's id (`growth_sender`)."""
+    sender = f"bench-growth-{uuid.uuid4().hex[:8]}"
+    latencies = [ask(url, sender, questions[turn % len(questions)]) * 1000 for turn in range(windows[-1][1])]
+    result: dict[str, Any] = {"growth_sender": sender}
+    for first, last in windows:
+        window = latencies[first - 1 : last]
+        result[f"growth_p50_{first}_{last}_ms"] = statistics.median(window)
+        result[f"growth_p95_{first}_{last}_ms"] = percentile(window, 0.95)
+    return result
+
+
+def copy_conversation(database: Path, source: str, turns: int, copies: list[str]) -> None:
+    """Stores, under each of `copies`, the first `turns` turns of conversation `source` as the
+    server stored them: conversations that are already that long, without playing them again
+    (at the peer's speed, 200 turns for each of 10 users would take most of an hour)."""
+    import sqlite3
+
+    with sqlite3.connect(database, timeout=30) as connection:
+        user_rows = connection.execute(
+            "SELECT id FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (source,)
+        ).fetchall()
+        if len(user_rows) <= turns:
+            raise ValueError(f"{source} has {len(user_rows)} turns, fewer than {turns + 1}")
+        end = user_rows[turns][0]  # the first row of the turn after the last one copied
+        for copy in copies:
+            connection.execute(
+                "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
+                "SELECT ?, type_name, timestamp, intent_name, action_name, data FROM events "
+                "WHERE sender_id = ? AND id < ? ORDER BY id",
+                (copy, source, end),
+            )
 
 
 def accuracy(url: str, cases: Path, workdir: Path) -> float:
@@ -265,8 +337,12 @@ def measure(
     smoke: bool,
     workdir: Path,
     serving: tuple,
+    long_conversations: bool = False,
+    soak: bool = False,
 ) -> dict[str, float]:
-    """Speed and memory of one served model, and its accuracy when `cases` are given."""
+    """Speed and memory of one served model, and its accuracy when `cases` are given; with
+    `long_conversations`, the growth curve and the loads on 200-turn conversations; with
+    `soak`, resident memory over 10,000 messages."""
     log(f"serving {name}")
     server = Server(model, workdir, serving)
     try:
@@ -291,9 +367,64 @@ def measure(
         if cases is not None:
             result["accuracy"] = accuracy(server.url, cases, workdir)
             log(f"{name}: accuracy {result['accuracy']:.3f}")
+        if long_conversations:
+            result.update(long_conversation_figures(name, server, questions, smoke))
+        if soak:
+            result.update(memory_soak(name, server, questions, smoke))
         return result
     finally:
         server.stop()
+
+
+def long_conversation_figures(
+    name: str, server: Server, questions: list[str], smoke: bool
+) -> dict[str, float]:
+    """The growth curve of one conversation, then 1 and 10 users each continuing a conversation
+    that is already LONG_CONVERSATION_TURNS turns long."""
+    windows = SMOKE_GROWTH_WINDOWS if smoke else GROWTH_WINDOWS
+    log(f"{name}: growth curve, one conversation of {windows[-1][1]} turns")
+    result: dict[str, Any] = growth(server.url, questions, windows)
+    for first, last in windows:
+        log(f"{name}: turns {first}-{last} p50 {result[f'growth_p50_{first}_{last}_ms']:.1f} ms")
+    turns, users = (SMOKE_LONG_TURNS if smoke else LONG_CONVERSATION_TURNS), 10
+    copies = [f"bench-long-{number}-{uuid.uuid4().hex[:6]}" for number in range(users + 1)]
+    copy_conversation(server.tracker_db, result.pop("growth_sender"), turns, copies)
+    single = [ask(server.url, copies[-1], questions[i % len(questions)]) for i in range(10 if smoke else 40)]
+    result["long_p50_1_ms"] = statistics.median(single) * 1000
+    measured = load(
+        server.url,
+        questions,
+        users,
+        seconds=3 if smoke else 20,
+        max_requests=300 if smoke else 5000,
+        conversations=copies[:users],
+    )
+    result["long_throughput_10"] = measured["throughput"]
+    result["long_p95_10_ms"] = measured["p95_ms"]
+    log(
+        f"{name}: {turns}-turn conversations: 1 user p50 {result['long_p50_1_ms']:.1f} ms, "
+        f"10 users {measured['throughput']:.1f} msg/s"
+    )
+    return result
+
+
+SOAK_MESSAGES, SOAK_TURNS = 10_000, 20  # 500 conversations of 20 turns
+
+
+def memory_soak(name: str, server: Server, questions: list[str], smoke: bool) -> dict[str, float]:
+    """Resident memory of Rasa + actions after half and after all of SOAK_MESSAGES messages,
+    10 users at a time, each starting a new conversation every SOAK_TURNS turns."""
+    half = 200 if smoke else SOAK_MESSAGES // 2
+    result = {}
+    for label in ("half", "end"):
+        load(server.url, questions, 10, seconds=600, max_requests=half, turns_per_conversation=SOAK_TURNS)
+        result[f"soak_rss_{label}_mb"] = server.rss_mb()
+    result["soak_messages"] = 2 * half
+    log(
+        f"{name}: RSS after {half} messages {result['soak_rss_half_mb']:.0f} MB, "
+        f"after {2 * half} {result['soak_rss_end_mb']:.0f} MB"
+    )
+    return result
 
 
 ROWS = [
@@ -367,18 +498,111 @@ def table(results: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
+def growth_windows(result: dict[str, float]) -> list[tuple[int, int]]:
+    """The windows of turns a result has growth figures for, in order."""
+    windows = [tuple(map(int, key.split("_")[2:4])) for key in result if key.startswith("growth_p50_")]
+    return sorted(windows)  # type: ignore[arg-type]
+
+
+def long_conversation_table(results: dict[str, dict[str, float]], turns: int) -> str:
+    a, b = results["project"], results["rasa_default"]
+    rows = []
+    for first, last in growth_windows(a):
+        for share in ("p50", "p95"):
+            rows.append((f"growth_{share}_{first}_{last}_ms", f"{share} latency, turns {first}-{last} (ms)"))
+    rows += [
+        ("long_p50_1_ms", f"p50 latency, 1 user, {turns}-turn conversations (ms)"),
+        ("long_throughput_10", f"throughput, 10 users, {turns}-turn conversations (msg/s)"),
+        ("long_p95_10_ms", f"p95 latency, 10 users, {turns}-turn conversations (ms)"),
+    ]
+    lines = [
+        "| long conversations, one user each | (a) project | (b) Rasa default | (a)/(b) |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {label} | {a[key]:.1f} | {b[key]:.1f} | {a[key] / b[key]:.2f} |" for key, label in rows]
+    return "\n".join(lines)
+
+
+def targets(results: dict[str, dict[str, float]]) -> list[tuple[str, bool]]:
+    """Issue 14's targets, each with whether this run meets it."""
+    a, b = results["project"], results["rasa_default"]
+    windows = growth_windows(a)
+    first, last = (f"growth_p50_{w[0]}_{w[1]}_ms" for w in (windows[0], windows[-1]))
+    checks = [
+        (
+            f"p50 at turns {windows[-1][0]}-{windows[-1][1]} <= 1.25 x turns "
+            f"{windows[0][0]}-{windows[0][1]}: {a[last] / a[first]:.2f} x",
+            a[last] <= 1.25 * a[first],
+        ),
+        (
+            f"p50, 1 user <= 0.25 x the peer's: {a['p50_1_ms'] / b['p50_1_ms']:.2f} x",
+            a["p50_1_ms"] <= 0.25 * b["p50_1_ms"],
+        ),
+        (
+            f"throughput, 10 users >= 4 x the peer's: {a['throughput_10'] / b['throughput_10']:.2f} x",
+            a["throughput_10"] >= 4 * b["throughput_10"],
+        ),
+        (
+            "long conversations: p50, 1 user <= 0.25 x the peer's: "
+            f"{a['long_p50_1_ms'] / b['long_p50_1_ms']:.2f} x",
+            a["long_p50_1_ms"] <= 0.25 * b["long_p50_1_ms"],
+        ),
+        (
+            "long conversations: throughput, 10 users >= 4 x the peer's: "
+            f"{a['long_throughput_10'] / b['long_throughput_10']:.2f} x",
+            a["long_throughput_10"] >= 4 * b["long_throughput_10"],
+        ),
+    ]
+    if "soak_rss_end_mb" in a:
+        half, end = a["soak_rss_half_mb"], a["soak_rss_end_mb"]
+        checks.append((f"RSS after {a['soak_messages']:.0f} messages <= 800 MB: {end:.0f} MB", end <= 800))
+        # "No growth": within 2% (allocator noise) between the half and the end of the run.
+        checks.append(
+            (f"no RSS growth in the run's second half: {half:.0f} -> {end:.0f} MB", end <= half * 1.02)
+        )
+    if "scale_1p_throughput_10" in a:
+        one, two = a["scale_1p_throughput_10"], a["scale_2p_throughput_10"]
+        checks.append(
+            (
+                f"scale-out, 1 process >= 0.8 x one machine (10 users): {one / a['throughput_10']:.2f} x",
+                one >= 0.8 * a["throughput_10"],
+            )
+        )
+        checks.append((f"scale-out, 2 processes >= 1.5 x 1 (10 users): {two / one:.2f} x", two >= 1.5 * one))
+    return checks
+
+
 def chart(results: dict[str, dict[str, float]], path: Path) -> None:
+    import math
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(2, 5, figsize=(16, 6))
-    for axis, (key, label, better) in zip(axes.flat, ROWS, strict=False):
+    columns = 5
+    rows = math.ceil(len(ROWS) / columns) + 1
+    figure = plt.figure(figsize=(16, 3 * rows))
+    grid = figure.add_gridspec(rows, columns)
+    for index, (key, label, better) in enumerate(ROWS):
+        axis = figure.add_subplot(grid[index // columns, index % columns])
         values = [results["project"][key], results["rasa_default"][key]]
         axis.bar(["(a) project", "(b) default"], values, color=["#1f5fa8", "#9aa5b1"])
         axis.set_title(f"{label}\n({better} is better)", fontsize=9)
         axis.tick_params(labelsize=8)
+    curve = figure.add_subplot(grid[rows - 1, :])
+    windows = growth_windows(results["project"])
+    turns = [f"turns {first}-{last}" for first, last in windows]
+    for name, colour, label in (
+        ("project", "#1f5fa8", "(a) project"),
+        ("rasa_default", "#9aa5b1", "(b) default"),
+    ):
+        for share, style in (("p50", "-o"), ("p95", "--o")):
+            values = [results[name][f"growth_{share}_{first}_{last}_ms"] for first, last in windows]
+            curve.plot(turns, values, style, color=colour, label=f"{label} {share}")
+    curve.set_title("Growth curve: latency by turn of one conversation (ms, lower is better)", fontsize=9)
+    curve.set_yscale("log")
+    curve.legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
 
@@ -444,13 +668,16 @@ def main() -> int:
                 args.smoke,
                 out,
                 PROJECT_SERVING if name == "project" else STOCK_SERVING,
+                long_conversations=True,
+                soak=name == "project",
             )
         )
     if not args.smoke:
         results[SERVED_ALIKE] = measure(
             SERVED_ALIKE, out / "rasa_default.tar.gz", questions, None, False, out, PROJECT_SERVING
         )
-    summary = table(results)
+    long_turns = SMOKE_LONG_TURNS if args.smoke else LONG_CONVERSATION_TURNS
+    summary = table(results) + "\n\n" + long_conversation_table(results, long_turns)
     if not args.smoke:
         scaled = scale_out(out / "project.tar.gz", questions, out)
         results["project"].update(scaled)
@@ -465,6 +692,13 @@ def main() -> int:
                 f"{scaled[f'scale_2p_throughput_{users}'] / scaled[f'scale_1p_throughput_{users}']:.2f} |"
                 for users in (10, 50)
             )
+    project = results["project"]
+    summary += (
+        f"\n\nResident memory, Rasa + actions, {project['soak_messages']:.0f} messages in conversations of "
+        f"{SOAK_TURNS} turns: {project['soak_rss_half_mb']:.0f} MB at half, "
+        f"{project['soak_rss_end_mb']:.0f} MB at the end.\n\nTargets:\n"
+    )
+    summary += "\n".join(f"- [{'x' if met else ' '}] {text}" for text, met in targets(results))
     print(summary)
     (out / "bench.json").write_text(
         json.dumps(
