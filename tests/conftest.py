@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from deploy.processes import free_port, start_server, stop_all
 from faq import comparisons
 from faq.knowledge import REQUIRED_ASPECTS, REQUIRED_PHRASES, KnowledgeBase
 from faq.protocol import SUPPORTED_LANGUAGES
@@ -179,3 +181,20 @@ def knowledge_store_on_test_files(knowledge_files, monkeypatch):
     knowledge_store._store.cache_clear()
     yield knowledge_files
     knowledge_store._store.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def redis_port(tmp_path_factory):
+    """A redis-server on a free loopback port, for the tests of what the scale-out keeps in Redis."""
+    if shutil.which("redis-server") is None:
+        pytest.fail("redis-server is not installed: run `make system`")
+    port = free_port()
+    directory = tmp_path_factory.mktemp("redis")
+    server = start_server(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(directory)],
+        log_path=directory / "redis.log",
+        ready_port=port,
+        name="redis",
+    )
+    yield port
+    stop_all([server])

@@ -4,12 +4,9 @@ restarts when scaled out (a real redis-server on loopback)."""
 from __future__ import annotations
 
 import asyncio
-import shutil
-
-import pytest
 
 from channels.seen_messages import MemorySeenMessages, RedisSeenMessages, seen_messages_for
-from deploy.processes import free_port, start_server, stop_all
+from deploy.processes import free_port
 
 
 def test_memory_answers_each_key_once_and_stays_bounded():
@@ -20,22 +17,6 @@ def test_memory_answers_each_key_once_and_stays_bounded():
 
     # "a" is forgotten once three newer keys were seen: bounded memory.
     assert asyncio.run(run()) == [True, False, True, True, True, True]
-
-
-@pytest.fixture(scope="module")
-def redis_port(tmp_path_factory):
-    if shutil.which("redis-server") is None:
-        pytest.fail("redis-server is not installed: run `make system`")
-    port = free_port()
-    directory = tmp_path_factory.mktemp("redis")
-    server = start_server(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(directory)],
-        log_path=directory / "redis.log",
-        ready_port=port,
-        name="redis",
-    )
-    yield port
-    stop_all([server])
 
 
 def test_redis_answers_each_key_once_across_processes_and_restarts(redis_port):

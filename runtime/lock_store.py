@@ -1,0 +1,127 @@
+"""The scale-out's per-conversation lock: Rasa's ticket lock in Redis, in two round trips.
+
+Rasa's `RedisLockStore` keeps each conversation's ticket lock as one JSON value that every
+step reads, changes in Python and writes back: seven Redis round trips a message (issue a
+ticket: read, write; acquire: read; finish: read, write; anyone waiting: read; delete), and
+two processes issuing tickets at the same moment can overwrite each other's. Profiling the
+scale-out (README "Performance") put it at an eighth of a turn.
+
+Here the same lock (first come, first served; a ticket expires after `lock_lifetime`, so a
+crashed process does not hold a conversation for ever) lives in Redis structures changed by
+Lua scripts, each one atomic:
+- take: draw the next ticket and say whether it is its turn (one round trip);
+- check: while waiting, whether it is its turn now (expired tickets ahead are dropped);
+- release: return the ticket; the keys go when nobody holds or waits for one.
+
+A waiting message checks again every `poll_seconds` (Rasa waits a whole second), so a
+conversation's second message, a double-click say, is answered right after the first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from rasa.core.constants import DEFAULT_LOCK_LIFETIME
+from rasa.core.lock import Ticket, TicketLock
+from rasa.core.lock_store import LockError, RedisLockStore
+
+# KEYS: queue (sorted set of tickets), expiry (hash ticket -> expiry, ms), counter.
+# The first unexpired ticket in the queue is served; expired ones ahead of it are dropped.
+_FIRST_UNEXPIRED = """
+local function first_unexpired(now)
+  while true do
+    local first = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+    if not first then return nil end
+    local expiry = tonumber(redis.call('HGET', KEYS[2], first))
+    if expiry and expiry > now then return tonumber(first) end
+    redis.call('ZREM', KEYS[1], first)
+    redis.call('HDEL', KEYS[2], first)
+  end
+end
+"""
+# ARGV: now (ms), lifetime (ms). Returns {ticket, 1 if it is its turn else 0}.
+_TAKE = (
+    _FIRST_UNEXPIRED
+    + """
+local now, lifetime = tonumber(ARGV[1]), tonumber(ARGV[2])
+local ticket = redis.call('INCR', KEYS[3])
+redis.call('ZADD', KEYS[1], ticket, ticket)
+redis.call('HSET', KEYS[2], ticket, now + lifetime)
+for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, lifetime) end
+local first = first_unexpired(now)
+if first == ticket then return {ticket, 1} end
+return {ticket, 0}
+"""
+)
+# ARGV: ticket, now (ms). Returns 1 (its turn), 0 (wait) or -1 (the ticket expired).
+_CHECK = (
+    _FIRST_UNEXPIRED
+    + """
+local ticket, now = tonumber(ARGV[1]), tonumber(ARGV[2])
+local first = first_unexpired(now)
+if first == ticket then return 1 end
+if redis.call('ZSCORE', KEYS[1], ticket) then return 0 end
+return -1
+"""
+)
+# ARGV: ticket.
+_RELEASE = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end
+return 1
+"""
+
+DEFAULT_POLL_SECONDS = 0.02
+
+
+class AtomicRedisLockStore(RedisLockStore):
+    """`RedisLockStore` whose `lock` (the only method Rasa's server uses) runs atomically in
+    Redis. Configured like Rasa's (`url`, `port`, `db`, `password`, `key_prefix`, ...) plus
+    `poll_seconds`; Rasa passes a custom lock store its endpoint configuration."""
+
+    def __init__(self, endpoint_config: Any = None, **kwargs: Any) -> None:
+        if endpoint_config is not None:
+            kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs, **kwargs}
+        self.poll_seconds = float(kwargs.pop("poll_seconds", DEFAULT_POLL_SECONDS))
+        super().__init__(**kwargs)
+        self._take = self.red.register_script(_TAKE)
+        self._check = self.red.register_script(_CHECK)
+        self._release = self.red.register_script(_RELEASE)
+
+    def _keys(self, conversation_id: str) -> list[str]:
+        base = f"{self.key_prefix}atomic:{conversation_id}"
+        return [f"{base}:queue", f"{base}:expiry", f"{base}:counter"]
+
+    @asynccontextmanager
+    async def lock(
+        self,
+        conversation_id: str,
+        lock_lifetime: float = DEFAULT_LOCK_LIFETIME,
+        wait_time_in_seconds: float = 1,
+    ) -> AsyncGenerator[TicketLock, None]:
+        keys = self._keys(conversation_id)
+        ticket, its_turn = self._take(keys=keys, args=[_now_ms(), int(lock_lifetime * 1000)])
+        try:
+            # Rasa's wait_time_in_seconds is how long to sleep between checks; a short one
+            # serves the next message sooner, and each check is one small script.
+            wait = min(wait_time_in_seconds, self.poll_seconds)
+            while not its_turn:
+                await asyncio.sleep(wait)
+                state = self._check(keys=keys, args=[ticket, _now_ms()])
+                if state < 0:
+                    raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
+                its_turn = state == 1
+            # What Rasa's lock() yields: the lock, now serving this ticket.
+            yield TicketLock(conversation_id, deque([Ticket(int(ticket), time.time() + lock_lifetime)]))
+        finally:
+            self._release(keys=keys, args=[ticket])
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
