@@ -6,6 +6,7 @@ that profiling found in Rasa itself removed (see README "Performance").
   open between calls.
 - The model's graph runs node after node (runtime/graph_runner.py) instead of through
   dask's scheduler.
+- Memory used only while the model loads is returned to the system (runtime/memory.py).
 - The single-machine tracker store (runtime/tracker_store.py) is named in endpoints.yml,
   so it needs nothing here.
 With `--enable-api`, the API token is taken from RASA_API_TOKEN (settings/) inside the
@@ -23,11 +24,13 @@ from channels.input_guard import reload_phrases
 from runtime import compatibility
 from runtime.action_calls import keep_action_server_connections, validate_action_replies_by_event_type
 from runtime.graph_runner import run_graphs_without_dask
+from runtime.memory import trim_after_model_load
 
 OPTIMISATIONS = {
     "action reply validation by event type": validate_action_replies_by_event_type,
     "kept-open action server connections": keep_action_server_connections,
     "graph run without dask": run_graphs_without_dask,
+    "memory returned after the model loads": trim_after_model_load,
 }
 
 

@@ -56,9 +56,11 @@ T = TypeVar("T")
 # (MemoizationPolicy max_history 3; the longest rule is two turns): 100 is ten turns.
 WINDOW_EVENTS = 100
 # How many events the conversations kept in memory may hold in all; the least recently
-# active are dropped first (and read from the database when they come back). An event takes
-# ~2 KB in memory, so the default is ~80 MB: 400 full windows, or ~1,000 short conversations.
-DEFAULT_CACHE_EVENTS = 40_000
+# active are dropped first, and a dropped one that comes back costs one read of its latest
+# session. An event takes ~2.2 KB, so the default is ~9 MB (`make bench`: Rasa + actions stay
+# under 800 MB over 10,000 messages): 40 full windows, or ~130 visitors' short conversations
+# active at once. Raise it (`cache_events` in endpoints.yml) where memory allows.
+DEFAULT_CACHE_EVENTS = 4_000
 
 
 @dataclass
