@@ -11,6 +11,7 @@ def test_the_server_entry_point_names_each_optimisation():
         "action reply validation by event type",
         "kept-open action server connections",
         "graph run without dask",
+        "memory returned after the model loads",
     }
 
 
