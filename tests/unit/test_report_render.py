@@ -36,7 +36,7 @@ def test_the_csv_neutralises_formulas_in_every_text_cell(tmp_path: Path) -> None
 def test_an_empty_csv_still_has_its_header(tmp_path: Path) -> None:
     write_csv([], tmp_path / "unanswered.csv")
     assert (tmp_path / "unanswered.csv").read_text(encoding="utf-8").splitlines() == [
-        "kind,language,aspect,conversation,timestamp,text,confidence"
+        "kind,language,aspect,conversation,timestamp,text,confidence,chosen"
     ]
 
 
