@@ -35,6 +35,7 @@ from settings import settings
 # not_covered: on the topic, but no knowledge entry answers it (what to add next).
 KINDS = ("fallback", "not_covered", "out_of_scope", "low_confidence", "not_helpful")
 PROGRESS_EVERY = 20_000
+SESSION_START_ACTION = "action_session_start"
 
 # (conversation id, event type, timestamp, event data) as the store keeps them.
 Event = tuple[str, str, float, dict[str, Any]]
@@ -65,6 +66,9 @@ class _Conversation:
     last_timestamp: float = 0.0
     # The item of the last question, while a button click may still answer it.
     open_item: Item | None = None
+    # After `action_session_start`, Rasa sets every earlier slot again (the domain carries
+    # slots over): a rating replayed there is not a new rating.
+    replaying: bool = False
 
 
 def default_db_url() -> str:
@@ -137,7 +141,10 @@ def _item_of_event(
 ) -> Item | None:
     """The report item an event makes, if any; the conversation's state follows the event."""
     if kind == "user":
+        state.replaying = False
         return _user_turn(state, sender, timestamp, data, low_confidence)
+    if kind == "action" and data.get("name") == SESSION_START_ACTION:
+        state.replaying = True
     if kind == "slot":
         return _slot_set(state, sender, timestamp, data)
     return None
@@ -201,7 +208,7 @@ def _slot_set(state: _Conversation, sender: str, timestamp: float, data: dict[st
     elif name == "aspect" and isinstance(value, str):
         state.aspect = value
     elif name == "feedback" and isinstance(value, dict) and value.get("rating") == "not_helpful":
-        return _not_helpful(state, sender, timestamp, value)
+        return None if state.replaying else _not_helpful(state, sender, timestamp, value)
     return None
 
 

@@ -66,7 +66,7 @@ def test_the_page_escapes_users_words_and_hides_the_stores_credentials() -> None
     page = html_page([_item("<script>alert(1)</script>")], "postgresql://faq:p@ss@db/faq", 12)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "p@ss" not in page and "12 events read from <code>postgresql://***@db/faq</code>" in page
-    assert "<td>0.40</td>" in page and "<svg" in page
+    assert "<td>0.40</td>" in page
 
 
 def test_the_page_lists_the_first_rows_of_a_group_and_points_to_the_csv_for_the_rest() -> None:
