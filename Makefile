@@ -72,7 +72,7 @@ validate: install-dev ## Check the knowledge file and the Rasa training data
 	$(PYTHON) -m faq.validate
 	$(RASA) data validate --fail-on-warnings
 
-lint: install-dev ## ruff (checks and format), mypy (strict on faq, actions, channels, settings), complexity <= 15
+lint: install-dev ## ruff (checks and format), mypy (strict on faq, actions, channels, settings, reporting), complexity <= 15
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -42,8 +42,8 @@ def _pyplot() -> Any:
 
 
 def _figure(rows: int) -> tuple[Any, Any]:
-    plt = _pyplot()
-    return plt.subplots(figsize=(9, 1.2 + 0.42 * max(rows, 1)), dpi=DPI)
+    figure, axes = _pyplot().subplots(figsize=(9, 1.2 + 0.42 * max(rows, 1)), dpi=DPI)
+    return figure, axes
 
 
 def _save(figure: Any, path: Path) -> Path:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from faq.text import fold, join_abbreviations
 
@@ -64,14 +65,16 @@ def group_texts(
 
 def _views_of(
     keys: list[str], first: dict[str, int], views: Sequence[Sequence[float]] | None
-) -> np.ndarray | None:
+) -> NDArray[np.float64] | None:
     """The view of each distinct text: that of its first occurrence."""
     if views is None:
         return None
     return np.array([list(views[first[key]]) for key in keys], dtype=float)
 
 
-def _cluster(keys: list[str], views: np.ndarray | None, threshold: float, view_weight: float) -> list[int]:
+def _cluster(
+    keys: list[str], views: NDArray[np.float64] | None, threshold: float, view_weight: float
+) -> list[int]:
     """Agglomerative clustering of distinct texts on the (weighted) cosine distance."""
     if len(keys) == 1:
         return [0]

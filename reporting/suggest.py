@@ -233,10 +233,10 @@ def _suggestible(group: Group) -> bool:
 
 def mean_ranking(turns: list[Turn]) -> list[tuple[str, float]]:
     """The classifier's mean score per intent over the turns, best first."""
-    totals: Counter[str] = Counter()
+    totals: dict[str, float] = {}
     for turn in turns:
         for intent, score in turn.ranking:
-            totals[intent] += score
+            totals[intent] = totals.get(intent, 0.0) + score
     return sorted(((intent, total / len(turns)) for intent, total in totals.items()), key=lambda p: -p[1])
 
 
