@@ -32,7 +32,7 @@ from reporting.accept import AcceptError, accept
 from reporting.collect import collect, default_db_url, stream_events
 from reporting.render import _redact
 from reporting.review_files import SUGGESTIONS_FILE, write_review_page, write_suggestions, write_uncovered
-from reporting.suggest import NOT_COVERED, OFF_TOPIC, SUGGEST, Parser, review
+from reporting.suggest import NOT_COVERED, OFF_TOPIC, SUGGEST, UNSURE, Parser, review
 from settings import settings
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -84,7 +84,8 @@ def review_main(argv: list[str]) -> int:
     examples = sum(len(group.examples) for group in suggested)
     print(
         f"{len(result.groups)} groups: {len(suggested)} with suggested examples ({examples} examples), "
-        f"{len(result.of(NOT_COVERED))} not covered, {len(result.of(OFF_TOPIC))} off-topic; "
+        f"{len(result.of(UNSURE))} unsure, {len(result.of(NOT_COVERED))} not covered, "
+        f"{len(result.of(OFF_TOPIC))} off-topic; "
         f"{sum(result.set_aside.values())} turns set aside. " + ", ".join(str(path) for path in files)
     )
     return 0

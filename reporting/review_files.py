@@ -22,7 +22,7 @@ from pathlib import Path
 
 from reporting.privacy import mask_personal_data
 from reporting.render import spreadsheet_safe
-from reporting.suggest import NOT_COVERED, OFF_TOPIC, SUGGEST, Group, Review, Turn
+from reporting.suggest import NOT_COVERED, OFF_TOPIC, SUGGEST, UNSURE, Group, Review, Turn
 
 SUGGESTIONS_FILE = "suggested_nlu.yml"
 UNCOVERED_FILE = "uncovered.csv"
@@ -151,7 +151,9 @@ _STYLE = (
 
 def review_page(review: Review, label: Labeller, db: str, model: str, generated: float) -> str:
     """The review page: what to accept, what no aspect covers, what was off-topic."""
-    suggested, uncovered, off_topic = (review.of(v) for v in (SUGGEST, NOT_COVERED, OFF_TOPIC))
+    suggested, unsure, uncovered, off_topic = (
+        review.of(v) for v in (SUGGEST, UNSURE, NOT_COVERED, OFF_TOPIC)
+    )
     turns = sum(len(group.turns) for group in review.groups)
     set_aside = "".join(
         f"<li>{count} turn(s): {html.escape(reason)}</li>" for reason, count in review.set_aside.items()
@@ -163,16 +165,21 @@ def review_page(review: Review, label: Labeller, db: str, model: str, generated:
         f'<p class="muted">{turns} turns from <code>{html.escape(db)}</code>, parsed again by '
         f"<code>{html.escape(model)}</code>, {utc(generated)}. Personal data is masked. "
         "Nothing is merged until a maintainer accepts a group.</p>",
-        f"<p><b>{len(suggested)}</b> groups with suggested training examples · <b>{len(uncovered)}</b> "
-        f"groups no aspect covers · <b>{len(off_topic)}</b> off-topic groups</p>",
+        f"<p><b>{len(suggested)}</b> groups with suggested training examples · <b>{len(unsure)}</b> "
+        f"unsure · <b>{len(uncovered)}</b> no aspect covers · <b>{len(off_topic)}</b> off-topic</p>",
         f"<ul>{set_aside}</ul>" if set_aside else "",
         "<h2>Suggested training examples</h2>",
         "<p>Each group's questions go to the proposed intent when you accept it; "
         f"<code>{SUGGESTIONS_FILE}</code> has them as Rasa NLU YAML.</p>",
         "".join(_suggested_section(group, label) for group in suggested) or "<p>None.</p>",
+        "<h2>Unsure: the classifier's guess, not agreed on yet</h2>",
+        "<p>An aspect probably fits, but no user picked it and no group of questions agrees on it. "
+        "Add the question to the training data by hand if the guess is right; when more users ask "
+        "it, it becomes a suggestion.</p>",
+        _groups_table(unsure, "the classifier's guess (mean score)", _guess),
         "<h2>Not covered: candidates for new knowledge entries</h2>",
         f"<p>On the topic, but no aspect fits (also in <code>{UNCOVERED_FILE}</code>).</p>",
-        _uncovered_table(uncovered),
+        _groups_table(uncovered, "closest intents (mean score)", lambda group: scores_text(group.top_three)),
         f"<h2>Off-topic ({sum(len(group.turns) for group in off_topic)} turns)</h2>",
         _off_topic_list(off_topic),
         "</body></html>",
@@ -205,7 +212,12 @@ def _turn_row(turn: Turn) -> str:
     return "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in cells) + "</tr>"
 
 
-def _uncovered_table(groups: list[Group]) -> str:
+def _guess(group: Group) -> str:
+    return f"{group.intent} {group.score:.2f} (top three: {scores_text(group.top_three)})"
+
+
+def _groups_table(groups: list[Group], heading: str, describe: Callable[[Group], str]) -> str:
+    """A row per group, the largest first: its questions and what the classifier makes of them."""
     if not groups:
         return "<p>None.</p>"
     rows = "".join(
@@ -217,7 +229,7 @@ def _uncovered_table(groups: list[Group]) -> str:
                 group.language,
                 len(group.turns),
                 " · ".join(dict.fromkeys(turn.item.text for turn in group.turns)),
-                scores_text(group.top_three),
+                describe(group),
             )
         )
         + "</tr>"
@@ -225,7 +237,7 @@ def _uncovered_table(groups: list[Group]) -> str:
     )
     return (
         "<table><tr><th>group</th><th>language</th><th>turns</th><th>what users wrote</th>"
-        f"<th>closest intents (mean score)</th></tr>{rows}</table>"
+        f"<th>{html.escape(heading)}</th></tr>{rows}</table>"
     )
 
 

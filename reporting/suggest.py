@@ -10,9 +10,10 @@ classifier's ranking and the subjects it finds. Each turn then votes for one int
 A group proposes the intent most of its turns vote for. It becomes a suggestion when that
 intent is a trainable one (not `out_of_scope`) and either a user picked it, or most of a
 group of several questions agrees on it with a mean score of at least MIN_GROUP_SCORE (a
-lone unsure guess is no evidence). Any other group on the topic is *not covered*: a
-candidate for a new knowledge entry, listed with the classifier's closest guesses; the
-rest is off-topic.
+lone unsure guess is no evidence). A group on the topic without agreement is *unsure* when
+the classifier's guess for it reaches MIN_FIT (an aspect probably fits: a person decides,
+or more users asking it make it a suggestion), else *not covered*: a candidate for a new
+knowledge entry, listed with the classifier's closest guesses. The rest is off-topic.
 
 Turns whose text is already an example in the training data (waiting for a retrain) or a
 held-out test question (never trained on) are set aside and counted.
@@ -42,10 +43,13 @@ from reporting.training_data import annotate, held_out_questions, known_examples
 Parser = Callable[[str], dict[str, Any]]
 
 REVIEWED_KINDS = ("fallback", "not_covered", "low_confidence", "not_helpful", "out_of_scope")
-SUGGEST, NOT_COVERED, OFF_TOPIC = "suggest", "not_covered", "off_topic"
+SUGGEST, UNSURE, NOT_COVERED, OFF_TOPIC = "suggest", "unsure", "not_covered", "off_topic"
 # A proposal the users did not pick needs several questions agreeing, with a mean score of
 # at least this for the intent they agree on.
 MIN_GROUP_SCORE = 0.1
+# Without agreement, a guess this likely means an aspect probably fits ("unsure"); below it,
+# none does ("not covered").
+MIN_FIT = 0.4
 # Share of the distance that is the classifier's view (the rest is the wording).
 MODEL_VIEW_WEIGHT = 0.3
 TOP = 3
@@ -85,6 +89,11 @@ class Group:
     @property
     def aspect(self) -> str | None:
         return aspect_of(self.intent)
+
+    @property
+    def score(self) -> float:
+        """The mean score of the proposed intent over the turns that support it."""
+        return _mean_vote_score(self.turns, self.intent) if self.intent else 0.0
 
     @property
     def chosen(self) -> int:
@@ -211,9 +220,12 @@ def propose(group: Group, synonyms: dict[str, str]) -> None:
     if _suggestible(group):
         group.verdict = SUGGEST
         group.examples = examples_of(group, synonyms)
+    elif sum(1 for turn in turns if turn.on_topic) * 2 < len(turns):
+        group.verdict = OFF_TOPIC
+    elif group.intent not in (None, *UNTRAINABLE) and group.score >= MIN_FIT:
+        group.verdict = UNSURE
     else:
-        on_topic_turns = sum(1 for turn in turns if turn.on_topic)
-        group.verdict = NOT_COVERED if on_topic_turns * 2 >= len(turns) else OFF_TOPIC
+        group.verdict = NOT_COVERED
 
 
 def _mean_vote_score(turns: list[Turn], intent: str) -> float:

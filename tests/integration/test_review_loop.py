@@ -46,6 +46,12 @@ TAKE_HOME = [
     "my name is Maria Santos, how much do call center folks take home?",
     "how much cash do call centre folks take home",
 ]
+# Worded like the group but never asked in the run: printed, to show how far the fix reaches.
+UNSEEN = [
+    "what do bpo folks take home weekly",
+    "how much pay do call centre folks take home",
+    "roughly how much do outsourcing folks take home",
+]
 PERSONAL_DATA = ["Maria", "Santos", "maria.santos@example.com", "917 555 1234", "+63"]
 
 # (sender, [(text, what the user means)]): an aspect intent, or one of the kinds above.
@@ -333,6 +339,9 @@ def test_accepting_one_group_and_retraining_answers_its_questions(
     )
     for text, old, new in zip(questions, before, after, strict=True):
         print(f"  {text!r}: {old} -> {new}")
+    print("Not in the group (never asked, never trained on):")
+    for text in UNSEEN:
+        print(f"  {text!r}: {parse(text)['intent']['name']} -> {retrained(text)['intent']['name']}")
     assert correct_after * 2 >= len(questions), list(zip(questions, after, strict=True))
     assert correct_after > correct_before
 

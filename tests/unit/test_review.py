@@ -18,7 +18,7 @@ from reporting.accept import ACCEPTED_FILE, AcceptError, accept
 from reporting.collect import Item
 from reporting.grouping import group_texts
 from reporting.review_files import review_page, suggestions_yaml, write_uncovered
-from reporting.suggest import NOT_COVERED, OFF_TOPIC, SUGGEST, Review, review
+from reporting.suggest import NOT_COVERED, OFF_TOPIC, SUGGEST, UNSURE, Review, review
 from tests.conftest import PROJECT
 from tests.unit.test_report_collect import build_store, slot_set, user_turn
 
@@ -38,6 +38,7 @@ RANKINGS: dict[str, list[tuple[str, float]]] = {
     "do bpos have a dress code": [("ask_cost", 0.17), ("ask_advantages", 0.15)],
     "what is the weather tomorrow": [("out_of_scope", 0.95), ("ask_careers", 0.01)],
     "book me a flight to Manila": [("out_of_scope", 0.91), ("ask_philippines", 0.07)],
+    "why do firms outsource support work": [("ask_cost", 0.47), ("ask_advantages", 0.18)],
 }
 _SUBJECT = re.compile(r"\b(bpos?|call center)\b", re.IGNORECASE)
 
@@ -76,6 +77,7 @@ def scenario() -> list[Item]:
         item("do bpos have a dress code", "fallback", n=12),
         item("what is the weather tomorrow", "out_of_scope", n=13),
         item("book me a flight to Manila", "out_of_scope", n=14),
+        item("why do firms outsource support work", "low_confidence", aspect="cost", n=15),
     ]
     return items
 
@@ -153,6 +155,12 @@ def test_questions_no_aspect_fits_are_not_covered_and_off_topic_ones_are_apart(r
     assert _group_with(reviewed, "do bpos have a dress code").verdict == NOT_COVERED
     assert _group_with(reviewed, "what is the weather tomorrow").verdict == OFF_TOPIC
     assert all(g.id.startswith("en-") for g in reviewed.groups)
+
+
+def test_a_likely_guess_nobody_agreed_on_is_unsure_not_uncovered(reviewed: Review) -> None:
+    group = _group_with(reviewed, "why do firms outsource support work")
+    assert (group.verdict, group.intent, round(group.score, 2)) == (UNSURE, "ask_cost", 0.47)
+    assert group.examples == []
 
 
 def test_training_examples_and_held_out_questions_are_set_aside(project: Path) -> None:
