@@ -4,7 +4,7 @@ Each answers one question an operator asks:
 - How many questions were answered, partly answered ("did you mean") or not answered, per
   language and per week? (100 % stacked bars, with the number of questions per bar)
 - What do users ask that the knowledge does not cover? (the most frequent groups of
-  not-covered questions, each labelled with a typical question)
+  questions on the topic left unanswered, each labelled with a typical question)
 - Which answers do users find helpful? (helpful vs not helpful ratings per aspect)
 - Where are the unanswered turns? (by kind, per language and per aspect)
 An empty chart still gets its file, saying there is nothing to show yet.

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from faq.language import names_domain_term
 from reporting import charts
 from reporting.charts import KIND_COLOURS
 from reporting.collect import KINDS, Item
@@ -128,12 +129,20 @@ def _table(columns: list[str], rows: list[list[object]]) -> str:
     return f"<details><summary>The numbers</summary><table><tr>{head}</tr>{body}</table></details>"
 
 
+def uncovered(item: Item) -> bool:
+    """On the topic and left unanswered: not covered, or not understood (a fallback naming a
+    term of the field) with no aspect picked from the "did you mean" buttons."""
+    if item.kind == "not_covered":
+        return True
+    return item.kind == "fallback" and not item.chosen and names_domain_term(item.text)
+
+
 def uncovered_topics(items: list[Item], limit: int = TOP_TOPICS) -> list[tuple[str, int]]:
-    """The most frequent groups of not-covered questions: "[language] typical question", count."""
+    """The most frequent groups of uncovered questions: "[language] typical question", count."""
     topics: list[tuple[str, int]] = []
     by_language: dict[str, list[str]] = defaultdict(list)
     for item in items:
-        if item.kind == "not_covered":
+        if uncovered(item):
             by_language[item.language].append(item.text)
     for language, texts in sorted(by_language.items()):
         groups: dict[int, list[str]] = defaultdict(list)
@@ -150,8 +159,7 @@ def html_page(items: list[Item], db_url: str, events: int, figures: list[Chart] 
         _group_section(language, aspect, group) for (language, aspect), group in _groups(items)
     )
     shown = "".join(
-        f"<figure><h2>{html.escape(f.heading)}</h2>"
-        f'<img src="{html.escape(f.file)}" alt="Chart: {html.escape(f.heading)}">{f.numbers}</figure>'
+        f'<figure><img src="{html.escape(f.file)}" alt="Chart: {html.escape(f.heading)}">{f.numbers}</figure>'
         for f in figures or []
     )
     lines = [

@@ -86,7 +86,7 @@ def review_main(argv: list[str]) -> int:
         f"{len(result.groups)} groups: {len(suggested)} with suggested examples ({examples} examples), "
         f"{len(result.of(UNSURE))} unsure, {len(result.of(NOT_COVERED))} not covered, "
         f"{len(result.of(OFF_TOPIC))} off-topic; "
-        f"{sum(result.set_aside.values())} turns set aside. " + ", ".join(str(path) for path in files)
+        f"{sum(result.set_aside.values())} turn(s) set aside. " + ", ".join(str(path) for path in files)
     )
     return 0
 

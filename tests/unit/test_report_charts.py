@@ -117,8 +117,16 @@ def test_uncovered_topics_group_similar_questions_per_language() -> None:
     items = [
         Item("not_covered", "sk", "?", "c", 0.0, text, None)
         for text in ("Aký je dress code v BPO?", "Aký je dress code v call centre?", "Majú BPO odbory?")
-    ] + [Item("fallback", "en", "?", "c", 0.0, "xqzv", None)]
-    assert uncovered_topics(items) == [("[sk] Aký je dress code v BPO?", 2), ("[sk] Majú BPO odbory?", 1)]
+    ] + [
+        Item("fallback", "en", "?", "c", 0.0, "xqzv", None),
+        Item("fallback", "en", "?", "c", 0.0, "do BPOs have a dress code", None),
+        Item("fallback", "en", "?", "c", 0.0, "bpo money thing", None, "ask_pay"),  # picked: covered
+    ]
+    assert uncovered_topics(items) == [
+        ("[sk] Aký je dress code v BPO?", 2),
+        ("[en] do BPOs have a dress code", 1),
+        ("[sk] Majú BPO odbory?", 1),
+    ]
 
 
 def test_the_chart_files_are_drawn_and_shown_on_the_page(tmp_path: Path, tally: OutcomeTally) -> None:
