@@ -140,10 +140,13 @@ def accept_main(argv: list[str]) -> int:
         return 1
     skipped = [f"{len(result.already_there)} already in the training data"] if result.already_there else []
     skipped += [f"{len(result.held_out)} held-out test questions"] if result.held_out else []
+    if not result.added:
+        print(f"Nothing added to {result.path}: {', '.join(skipped) or 'the group has no examples'}.")
+        return 0
     print(
         f"Added {len(result.added)} examples of {result.intent} to {result.path}"
-        + (f"; skipped {', '.join(skipped)}" if skipped else "")
-        + (". Next: make validate && make train" if result.added else ". Nothing new to add.")
+        + (f" (skipped {', '.join(skipped)})" if skipped else "")
+        + ". Next: make validate && make train"
     )
     return 0
 

@@ -342,6 +342,8 @@ def test_the_command_reviews_a_store_and_accepts_a_group(
     suggested = str(out / "suggested_nlu.yml")
     assert review_command.main(["accept", "en-1", "--suggestions", suggested, "--project", str(project)]) == 0
     assert "Added 4 examples of ask_pay" in capsys.readouterr().out
+    assert review_command.main(["accept", "en-1", "--suggestions", suggested, "--project", str(project)]) == 0
+    assert ": 4 already in the training data." in capsys.readouterr().out
     assert review_command.main(["accept", "en-7", "--suggestions", suggested, "--project", str(project)]) == 1
     assert "Not accepted: no group 'en-7'" in capsys.readouterr().err
 
