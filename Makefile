@@ -16,10 +16,10 @@ export PYTHONPATH := $(CURDIR)
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 MODEL_STAMP := models/.trained
 
-.PHONY: help system install install-dev train run shell validate lint test test-unit test-stories test-eval test-reliability test-live eval eval-real clean lock tune-fallback report bench bench-smoke
+.PHONY: help system install install-dev train run shell validate lint test test-unit test-stories test-eval test-reliability test-live eval eval-real clean lock tune-fallback report review review-accept bench bench-smoke
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 INSTALL_LOG := var/install.log
 TRAIN_LOG := var/train.log
@@ -72,7 +72,7 @@ validate: install-dev ## Check the knowledge file and the Rasa training data
 	$(PYTHON) -m faq.validate
 	$(RASA) data validate --fail-on-warnings
 
-lint: install-dev ## ruff (checks and format), mypy (strict on faq, actions, channels, settings), complexity <= 15
+lint: install-dev ## ruff (checks and format), mypy (strict on faq, actions, channels, settings, reporting), complexity <= 15
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -112,8 +112,15 @@ bench: install-dev train ## Benchmark the project against Rasa's defaults (~30 m
 bench-smoke: install-dev ## The benchmark in a short mode that checks it works (CI runs this)
 	$(PYTHON) bench/run_bench.py --smoke --out results/bench-smoke
 
-report: install ## Report fallbacks, off-topic, low-confidence and "not helpful" turns (HTML + CSV)
+report: install ## Report fallbacks, off-topic, low-confidence and "not helpful" turns (HTML, charts, CSV)
 	$(PYTHON) -m reporting.unanswered --out results/report
+
+review: install train ## Group the unanswered turns, suggest training data (results/review/); merges nothing
+	$(PYTHON) -m reporting.review --out results/review
+
+review-accept: install ## Append one review group to data/nlu/<lang>/review_accepted.yml: GROUP=en-1 [INTENT=ask_...]
+	@test -n "$(GROUP)" || { echo "Name the group: make review-accept GROUP=en-1 (see results/review/review.html)"; exit 1; }
+	$(PYTHON) -m reporting.review accept $(GROUP) $(if $(INTENT),--intent $(INTENT))
 
 tune-fallback: install-dev train ## Tune the per-language fallback thresholds on the held-out NLU data
 	$(PYTHON) scripts/tune_fallback.py

@@ -7,6 +7,10 @@ follows each conversation's language and aspect slots to classify its turns:
 - out_of_scope: the message was off-topic;
 - low_confidence: answered, but the classifier was unsure;
 - not_helpful: the user rated the answer "not helpful" (the question that led to it).
+The user's words are masked (reporting/privacy.py) as they are read: nothing downstream
+sees an e-mail address, a phone number or a stated name. When the user then picked an
+aspect from the "did you mean" or "not covered" buttons, the item keeps that choice
+(`chosen`): the user's own label for the question.
 """
 
 from __future__ import annotations
@@ -17,13 +21,21 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from faq.protocol import FALLBACK_INTENT, LANGUAGE_SCORES, OUT_OF_SCOPE_INTENT, aspect_of
+from faq.protocol import (
+    CAPABILITIES_INTENT,
+    FALLBACK_INTENT,
+    LANGUAGE_SCORES,
+    OUT_OF_SCOPE_INTENT,
+    aspect_of,
+)
 from faq.topic import on_topic
+from reporting.privacy import mask_personal_data
 from settings import settings
 
 # not_covered: on the topic, but no knowledge entry answers it (what to add next).
 KINDS = ("fallback", "not_covered", "out_of_scope", "low_confidence", "not_helpful")
 PROGRESS_EVERY = 20_000
+SESSION_START_ACTION = "action_session_start"
 
 # (conversation id, event type, timestamp, event data) as the store keeps them.
 Event = tuple[str, str, float, dict[str, Any]]
@@ -40,6 +52,8 @@ class Item:
     timestamp: float
     text: str
     confidence: float | None
+    # The intent the user picked from the buttons offered in reply ("/ask_pay"), if any.
+    chosen: str | None = None
 
 
 @dataclass
@@ -50,6 +64,11 @@ class _Conversation:
     aspect: str = "(no topic yet)"
     last_question: str = ""
     last_timestamp: float = 0.0
+    # The item of the last question, while a button click may still answer it.
+    open_item: Item | None = None
+    # After `action_session_start`, Rasa sets every earlier slot again (the domain carries
+    # slots over): a rating replayed there is not a new rating.
+    replaying: bool = False
 
 
 def default_db_url() -> str:
@@ -122,7 +141,10 @@ def _item_of_event(
 ) -> Item | None:
     """The report item an event makes, if any; the conversation's state follows the event."""
     if kind == "user":
+        state.replaying = False
         return _user_turn(state, sender, timestamp, data, low_confidence)
+    if kind == "action" and data.get("name") == SESSION_START_ACTION:
+        state.replaying = True
     if kind == "slot":
         return _slot_set(state, sender, timestamp, data)
     return None
@@ -138,14 +160,24 @@ def _user_turn(
     text = data.get("text") or ""
     language = _language_of(parse, state)
     if text.startswith("/"):
-        return None  # a button payload, not the user's words
+        # A button payload, not the user's words: a picked aspect labels the open question.
+        # ("Something else" sends the capabilities intent: no aspect picked.)
+        if state.open_item is not None and aspect_of(intent) and intent != CAPABILITIES_INTENT:
+            state.open_item.chosen = intent
+        state.open_item = None
+        return None
+    text = mask_personal_data(text)
     state.last_question, state.last_timestamp = text, timestamp
     kind = _unanswered_kind(parse, intent, confidence, text, low_confidence)
+    state.open_item = None
     if kind is None:
         return None
     # An unsure answer still names the aspect it was unsure about.
     aspect = (aspect_of(intent) or state.aspect) if kind == "low_confidence" else state.aspect
-    return Item(kind, language, aspect, sender, timestamp, text, confidence)
+    item = Item(kind, language, aspect, sender, timestamp, text, confidence)
+    if kind in ("fallback", "not_covered"):
+        state.open_item = item
+    return item
 
 
 def _language_of(parse: dict[str, Any], state: _Conversation) -> str:
@@ -176,7 +208,7 @@ def _slot_set(state: _Conversation, sender: str, timestamp: float, data: dict[st
     elif name == "aspect" and isinstance(value, str):
         state.aspect = value
     elif name == "feedback" and isinstance(value, dict) and value.get("rating") == "not_helpful":
-        return _not_helpful(state, sender, timestamp, value)
+        return None if state.replaying else _not_helpful(state, sender, timestamp, value)
     return None
 
 

@@ -1,8 +1,10 @@
-"""The report's output: `unanswered.csv` and `index.html` from the collected items.
+"""The report's output: `unanswered.csv`, `index.html` and its charts, from the collected items.
 
-The page shows bar charts by language and by aspect, then the messages grouped by language
-and aspect. Users' words are escaped in the page and never become formulas in the CSV, and
-the store's address is shown without its credentials.
+The page shows the charts (reporting/charts.py, PNG files beside the page): how questions
+were answered per language and per week, the most frequent uncovered topics, helpful vs
+not helpful per aspect, and the unanswered turns by kind; then the messages grouped by
+language and aspect. Users' words are masked when read, escaped in the page and never
+become formulas in the CSV, and the store's address is shown without its credentials.
 """
 
 from __future__ import annotations
@@ -11,20 +13,22 @@ import csv
 import html
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from faq.language import names_domain_term
+from reporting import charts
+from reporting.charts import KIND_COLOURS
 from reporting.collect import KINDS, Item
+from reporting.grouping import group_texts, representative
+from reporting.outcomes import OUTCOMES, RATINGS, OutcomeTally
 
-KIND_COLOURS = {
-    "fallback": "#c0392b",
-    "not_covered": "#2c7fb8",
-    "out_of_scope": "#7f8c8d",
-    "low_confidence": "#e67e22",
-    "not_helpful": "#8e44ad",
-}
+__all__ = ["KIND_COLOURS", "html_page", "spreadsheet_safe", "write_csv", "write_html"]
+
 # Messages listed per language and aspect on the page; the CSV has them all.
 ROWS_PER_GROUP = 200
+# Uncovered topics on the chart.
+TOP_TOPICS = 10
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,8 +38,15 @@ _STYLE = (
     "color:#1b1f24}\n"
     "table{border-collapse:collapse;width:100%;margin-bottom:16px}"
     "td,th{border:1px solid #d5dbe3;padding:4px 8px;text-align:left;vertical-align:top}\n"
-    ".key{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px}.totals span{margin-right:18px}"
+    "figure{margin:12px 0 24px}img{max-width:100%}.totals span{margin-right:18px}"
 )
+
+
+@dataclass
+class Chart:
+    file: str
+    heading: str
+    numbers: str = ""  # an HTML table of what the chart shows
 
 
 def write_csv(items: list[Item], path: Path) -> None:
@@ -55,18 +66,101 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-def write_html(items: list[Item], path: Path, db_url: str, events: int) -> None:
-    path.write_text(html_page(items, db_url, events), encoding="utf-8")
+def write_html(
+    items: list[Item], path: Path, db_url: str, events: int, tally: OutcomeTally | None = None
+) -> None:
+    """The page and its chart files, in the page's folder."""
+    figures = draw_charts(items, tally or OutcomeTally(), path.parent)
+    path.write_text(html_page(items, db_url, events, figures), encoding="utf-8")
 
 
-def html_page(items: list[Item], db_url: str, events: int) -> str:
-    """The whole report page: totals, the two charts, then the messages by language and aspect."""
-    by_language = _kinds_per(items, lambda item: item.language)
-    by_aspect = _kinds_per(items, lambda item: item.aspect)
-    legend = " ".join(f'<span class="key" style="background:{KIND_COLOURS[k]}"></span>{k}' for k in KINDS)
+def draw_charts(items: list[Item], tally: OutcomeTally, folder: Path) -> list[Chart]:
+    """Draws the report's charts into `folder`; what the page needs to show them."""
+    by_language, by_week = tally.per(0), tally.per(1)
+    topics = uncovered_topics(items)
+    ratings = tally.ratings_per_aspect()
+    figures = [
+        Chart("outcomes_by_language.png", "How questions were answered, by language"),
+        Chart("outcomes_by_week.png", "How questions were answered, by week (ISO weeks, UTC)"),
+        Chart("uncovered_topics.png", "Most frequent uncovered topics"),
+        Chart("ratings_by_aspect.png", "Helpful vs not helpful, by aspect"),
+        Chart("unanswered_by_language.png", "Unanswered turns by language, by kind"),
+        Chart("unanswered_by_aspect.png", "Unanswered turns by aspect, by kind"),
+    ]
+    language_chart, week_chart, topics_chart, ratings_chart, kinds_by_language, kinds_by_aspect = figures
+    charts.share_chart(by_language, language_chart.heading, folder / language_chart.file)
+    language_chart.numbers = _table(["language", *OUTCOMES, "questions"], _outcome_rows(by_language))
+    charts.share_chart(by_week, week_chart.heading, folder / week_chart.file)
+    week_chart.numbers = _table(["week", *OUTCOMES, "questions"], _outcome_rows(by_week))
+    charts.topics_chart(topics, topics_chart.heading, folder / topics_chart.file)
+    topics_chart.numbers = _table(["typical question", "questions"], [[label, n] for label, n in topics])
+    charts.ratings_chart(ratings, ratings_chart.heading, folder / ratings_chart.file)
+    ratings_chart.numbers = _table(
+        ["aspect", *RATINGS], [[a, *(ratings[a][r] for r in RATINGS)] for a in ratings]
+    )
+    charts.kinds_chart(
+        _kinds_per(items, _language), kinds_by_language.heading, folder / kinds_by_language.file, KINDS
+    )
+    charts.kinds_chart(
+        _kinds_per(items, _aspect), kinds_by_aspect.heading, folder / kinds_by_aspect.file, KINDS
+    )
+    return figures
+
+
+def _language(item: Item) -> str:
+    return item.language
+
+
+def _aspect(item: Item) -> str:
+    return item.aspect
+
+
+def _outcome_rows(counts: dict[str, Counter[str]]) -> list[list[object]]:
+    return [[row, *(counts[row][o] for o in OUTCOMES), sum(counts[row].values())] for row in counts]
+
+
+def _table(columns: list[str], rows: list[list[object]]) -> str:
+    if not rows:
+        return ""
+    head = "".join(f"<th>{html.escape(column)}</th>" for column in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    return f"<details><summary>The numbers</summary><table><tr>{head}</tr>{body}</table></details>"
+
+
+def uncovered(item: Item) -> bool:
+    """On the topic and left unanswered: not covered, or not understood (a fallback naming a
+    term of the field) with no aspect picked from the "did you mean" buttons."""
+    if item.kind == "not_covered":
+        return True
+    return item.kind == "fallback" and not item.chosen and names_domain_term(item.text)
+
+
+def uncovered_topics(items: list[Item], limit: int = TOP_TOPICS) -> list[tuple[str, int]]:
+    """The most frequent groups of uncovered questions: "[language] typical question", count."""
+    topics: list[tuple[str, int]] = []
+    by_language: dict[str, list[str]] = defaultdict(list)
+    for item in items:
+        if uncovered(item):
+            by_language[item.language].append(item.text)
+    for language, texts in sorted(by_language.items()):
+        groups: dict[int, list[str]] = defaultdict(list)
+        for label, text in zip(group_texts(texts), texts, strict=True):
+            groups[label].append(text)
+        topics += [(f"[{language}] {representative(group)}", len(group)) for group in groups.values()]
+    return sorted(topics, key=lambda topic: (-topic[1], topic[0]))[:limit]
+
+
+def html_page(items: list[Item], db_url: str, events: int, figures: list[Chart] | None = None) -> str:
+    """The whole report page: totals, the charts, then the messages by language and aspect."""
     totals = Counter(item.kind for item in items)
     sections = "".join(
         _group_section(language, aspect, group) for (language, aspect), group in _groups(items)
+    )
+    shown = "".join(
+        f'<figure><img src="{html.escape(f.file)}" alt="Chart: {html.escape(f.heading)}">{f.numbers}</figure>'
+        for f in figures or []
     )
     lines = [
         '<!doctype html><html lang="en"><head><meta charset="utf-8">',
@@ -74,11 +168,11 @@ def html_page(items: list[Item], db_url: str, events: int) -> str:
         f"<style>{_STYLE}</style></head><body>",
         "<h1>Unanswered questions</h1>",
         f"<p>{events} events read from <code>{html.escape(_redact(db_url))}</code>. "
-        "What to add to the knowledge file or the training data.</p>",
+        "What to add to the knowledge file or the training data. Personal data (e-mail "
+        "addresses, phone numbers, stated names) is masked. <code>make review</code> groups these "
+        "turns and suggests training examples (<code>results/review/review.html</code>).</p>",
         f'<p class="totals">{"".join(f"<span><b>{totals[k]}</b> {k}</span>" for k in KINDS)}</p>',
-        f"<p>{legend}</p>",
-        f"<h2>By language</h2>{_bar_chart('Turns by language', by_language)}",
-        f"<h2>By aspect</h2>{_bar_chart('Turns by aspect', by_aspect)}",
+        shown,
         f"<h2>What users wrote, by language and aspect</h2>{sections or '<p>Nothing to report.</p>'}",
         "</body></html>",
     ]
@@ -116,35 +210,6 @@ def _group_section(language: str, aspect: str, group: list[Item]) -> str:
 def _item_row(item: Item) -> str:
     confidence = "" if item.confidence is None else f"{item.confidence:.2f}"
     return f"<tr><td>{html.escape(item.kind)}</td><td>{html.escape(item.text)}</td><td>{confidence}</td></tr>"
-
-
-def _bar_chart(title: str, counts: dict[str, Counter[str]]) -> str:
-    """A stacked horizontal bar chart as inline SVG: one bar per group, one colour per kind."""
-    groups = sorted(counts, key=lambda g: -sum(counts[g].values()))
-    largest = max((sum(c.values()) for c in counts.values()), default=1) or 1
-    row, label_width, width = 26, 150, 560
-    parts = [
-        f'<svg role="img" aria-label="{html.escape(title)}" width="{label_width + width + 60}" '
-        f'height="{row * len(groups) + 10}" xmlns="http://www.w3.org/2000/svg">'
-    ]
-    for index, group in enumerate(groups):
-        y = index * row + 5
-        parts.append(f'<text x="0" y="{y + 16}" font-size="13">{html.escape(group)}</text>')
-        x: float = label_width
-        for kind in KINDS:
-            value = counts[group][kind]
-            if value:
-                length = value / largest * width
-                parts.append(
-                    f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="20" fill="{KIND_COLOURS[kind]}">'
-                    f"<title>{kind}: {value}</title></rect>"
-                )
-                x += length
-        parts.append(
-            f'<text x="{x + 6:.1f}" y="{y + 16}" font-size="12">{sum(counts[group].values())}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 def _redact(db_url: str) -> str:

@@ -8,11 +8,14 @@ little memory, and collects five kinds of turns, with the user's own words:
 - out_of_scope: the message was off-topic;
 - low_confidence: answered, but the classifier was unsure;
 - not_helpful: the user rated the answer "not helpful" (the question that led to it).
-Writes `unanswered.csv` and `index.html` (bar charts by language and by aspect, then the
-messages grouped by language and aspect) to the output folder.
+While it reads, it also counts how every question was answered (reporting/outcomes.py).
+Writes `unanswered.csv`, `index.html` and the page's charts (matplotlib PNG files: answered,
+partly answered and not answered per language and per week, the most frequent uncovered
+topics, helpful vs not helpful per aspect, unanswered turns by kind) to the output folder.
+The users' words are masked (e-mail addresses, phone numbers, stated names) as they are read.
 
 This module is the command line; reporting.collect reads and classifies the turns,
-reporting.render writes the files.
+reporting.render writes the files, reporting.charts draws the charts.
 
     python -m reporting.unanswered [--db-url URL] [--out DIR] [--low-confidence 0.5]
 """
@@ -25,6 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 from reporting.collect import KINDS, PROGRESS_EVERY, Item, collect, default_db_url, stream_events
+from reporting.outcomes import OutcomeTally
 from reporting.render import KIND_COLOURS, _redact, spreadsheet_safe, write_csv, write_html
 
 # The names this module offered before the split, for code that imports them from here.
@@ -59,9 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Cannot read the tracker store at {_redact(args.db_url)}: {error}", file=sys.stderr)
         return 1
     print(f"Reading {total:,} events from {_redact(args.db_url)}", file=sys.stderr)
-    items = collect(events, args.low_confidence, total, _print_progress)
+    tally = OutcomeTally()
+    items = collect(tally.observe(events), args.low_confidence, total, _print_progress)
     write_csv(items, out / "unanswered.csv")
-    write_html(items, out / "index.html", args.db_url, total)
+    write_html(items, out / "index.html", args.db_url, total, tally)
     counts = Counter(item.kind for item in items)
     print(
         f"{len(items)} turns to look at ({', '.join(f'{counts[k]} {k}' for k in KINDS)}): "

@@ -25,7 +25,7 @@ def test_writes_csv_and_html_from_a_large_store_with_progress(
         rows = list(csv.DictReader(handle))
     assert len(rows) == 4 * 4000
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert "<svg" in page and "Mikä on sää huomenna?" in page
+    assert '<img src="outcomes_by_language.png"' in page and "Mikä on sää huomenna?" in page
     assert "read 20,000 of 32,000 events" in capsys.readouterr().err
 
 
@@ -66,7 +66,16 @@ def test_runs_as_a_module_with_its_options(tmp_path: Path) -> None:
     )
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout.startswith("3 turns to look at (1 fallback, 0 not_covered, 1 out_of_scope, ")
-    assert sorted(path.name for path in out.iterdir()) == ["index.html", "unanswered.csv"]
+    assert sorted(path.name for path in out.iterdir()) == [
+        "index.html",
+        "outcomes_by_language.png",
+        "outcomes_by_week.png",
+        "ratings_by_aspect.png",
+        "unanswered.csv",
+        "unanswered_by_aspect.png",
+        "unanswered_by_language.png",
+        "uncovered_topics.png",
+    ]
 
 
 def test_the_names_it_offered_before_the_split_still_import() -> None:

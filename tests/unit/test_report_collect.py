@@ -162,3 +162,34 @@ def test_progress_is_reported_every_so_many_events_and_at_the_end(monkeypatch: p
     events: list[Event] = [("c", "bot", float(i), {}) for i in range(5)]
     collect(events, 0.5, total=5, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(2, 5), (4, 5), (5, 5)]
+
+
+def test_the_users_words_are_masked_as_they_are_read() -> None:
+    items = _collect_one(
+        [
+            user_turn("my name is Ana Cruz, mail ana@x.ph", "nlu_fallback", 1.0),
+            user_turn("hi", "greet", 0.99),
+            user_turn('/feedback{"rating":"not_helpful"}', "feedback", 1.0),
+            slot_set("feedback", {"rating": "not_helpful", "aspect": "pay"}),
+        ]
+    )
+    assert [item.text for item in items] == ["my name is <name>, mail <email>", "hi"]
+
+
+def test_an_aspect_picked_from_the_buttons_labels_the_question_it_answers() -> None:
+    items = _collect_one(
+        [
+            user_turn("income of call center workers", "nlu_fallback", 0.1),
+            user_turn('/ask_pay{"subject":"call_center"}', "ask_pay", 1.0),
+            user_turn("Do BPOs have a dress code?", "out_of_scope", 0.7),
+            user_turn("/ask_capabilities", "ask_capabilities", 1.0),
+            user_turn("xqzv", "nlu_fallback", 1.0),
+            user_turn("what is bpo", "ask_definition", 0.9),
+            user_turn("/ask_cost", "ask_cost", 1.0),
+        ]
+    )
+    assert [(i.kind, i.text, i.chosen) for i in items] == [
+        ("fallback", "income of call center workers", "ask_pay"),
+        ("not_covered", "Do BPOs have a dress code?", None),
+        ("fallback", "xqzv", None),
+    ]

@@ -36,7 +36,7 @@ def test_the_csv_neutralises_formulas_in_every_text_cell(tmp_path: Path) -> None
 def test_an_empty_csv_still_has_its_header(tmp_path: Path) -> None:
     write_csv([], tmp_path / "unanswered.csv")
     assert (tmp_path / "unanswered.csv").read_text(encoding="utf-8").splitlines() == [
-        "kind,language,aspect,conversation,timestamp,text,confidence"
+        "kind,language,aspect,conversation,timestamp,text,confidence,chosen"
     ]
 
 
@@ -66,7 +66,7 @@ def test_the_page_escapes_users_words_and_hides_the_stores_credentials() -> None
     page = html_page([_item("<script>alert(1)</script>")], "postgresql://faq:p@ss@db/faq", 12)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "p@ss" not in page and "12 events read from <code>postgresql://***@db/faq</code>" in page
-    assert "<td>0.40</td>" in page and "<svg" in page
+    assert "<td>0.40</td>" in page
 
 
 def test_the_page_lists_the_first_rows_of_a_group_and_points_to_the_csv_for_the_rest() -> None:
