@@ -52,13 +52,15 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # The latest events a turn sees. A turn records about ten (the message, the action, its
-# bubbles, the slots it sets, the listen), and the policies look back three turns at most
-# (MemoizationPolicy max_history 3; the longest rule is two turns): 100 is ten turns.
-WINDOW_EVENTS = 100
+# bubbles, the slots it sets, the listen), and the policies look back two turns at most
+# (MemoizationPolicy max_history 3 states; the longest rule is two turns): 40 is four turns.
+# A turn's cost grows with the window (the policies' states, the action server's payload),
+# so it is kept as small as is safe; the same replies with 30 are tested on 280 turns.
+WINDOW_EVENTS = 40
 # How many events the conversations kept in memory may hold in all; the least recently
 # active are dropped first, and a dropped one that comes back costs one read of its latest
 # session. An event takes ~2.2 KB, so the default is ~9 MB (`make bench`: Rasa + actions stay
-# under 800 MB over 10,000 messages): 40 full windows, or ~130 visitors' short conversations
+# under 800 MB over 10,000 messages): 100 full windows, or ~130 visitors' short conversations
 # active at once. Raise it (`cache_events` in endpoints.yml) where memory allows.
 DEFAULT_CACHE_EVENTS = 4_000
 

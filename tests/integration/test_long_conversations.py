@@ -3,7 +3,7 @@ as it would with the whole conversation in view.
 
 Two Rasa servers share one action server and the same model: one sees every event of the
 conversation, the other only a small window (30 events, about three turns: less than the
-100 served by default, so the check is stricter than what runs). One long conversation of
+40 served by default, so the check is stricter than what runs). One long conversation of
 every held-out question in all five languages, with follow-ups, off-topic turns, language
 switches and button clicks, gets the same replies and the same slots from both, turn by
 turn; and both databases hold every event of it.
