@@ -105,7 +105,7 @@ class _WindowedSQLTrackerStore(SQLTrackerStore):
         if remembered is None:
             remembered = self._read(sender_id)
         else:
-            remembered = self._refreshed(sender_id, remembered)
+            remembered = await self._refreshed(sender_id, remembered)
         return self._hand_out(remembered.tracker) if remembered.tracker is not None else None
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -117,7 +117,10 @@ class _WindowedSQLTrackerStore(SQLTrackerStore):
         new_events = self._unstored_events(tracker, remembered)
         rows = (remembered.unsaved if remembered else []) + [_row_data(event) for event in new_events]
         try:
-            version = self._append(sender_id, rows) if rows else (remembered.version if remembered else None)
+            if rows:
+                version = await self._off_the_loop(self._append, sender_id, rows)
+            else:
+                version = remembered.version if remembered else None
         except sa.exc.SQLAlchemyError:
             self._keep_unsaved(sender_id, tracker, remembered, rows)
             raise
@@ -126,9 +129,13 @@ class _WindowedSQLTrackerStore(SQLTrackerStore):
 
     # --- Reading and writing --------------------------------------------------------------
 
-    def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
+    async def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
         """What is remembered of the conversation, brought up to what the database holds."""
         raise NotImplementedError
+
+    async def _off_the_loop(self, operation: Callable[..., T], *args: Any) -> T:
+        """Runs a database operation that changes nothing in memory (each store says where)."""
+        return operation(*args)
 
     def _newest_row_id(self, sender_id: str, connection: Any) -> int | None:
         events = self.SQLEvent.__table__
@@ -169,14 +176,27 @@ class _WindowedSQLTrackerStore(SQLTrackerStore):
         """Writes the rows in one transaction; returns the conversation's newest row id when
         the store checks versions (on PostgreSQL in the insert's own round trip)."""
         values = [{"sender_id": sender_id, **row} for row in rows]
+        if self._needs_version and self.engine.dialect.driver == "psycopg2":
+            # One statement, atomic on its own: no BEGIN and COMMIT round trips around it.
+            with self._autocommit.connect() as connection:
+                return _insert_returning_newest_id(connection, values)
         with self.engine.begin() as connection:
             if not self._needs_version:
                 connection.execute(self._insert, values)
                 return None
-            if connection.dialect.driver == "psycopg2":
-                return _insert_returning_newest_id(connection, values)
             connection.execute(self._insert, values)
             return self._newest_row_id(sender_id, connection)
+
+    @property
+    def _autocommit(self) -> Any:
+        """The engine for single statements: each is its own transaction, so the database
+        is not asked to begin and end one around it (two round trips fewer a turn)."""
+        engine = self.__dict__.get("_autocommit_engine")
+        if engine is None or engine.engine is not self.engine:
+            engine = self.__dict__["_autocommit_engine"] = self.engine.execution_options(
+                isolation_level="AUTOCOMMIT"
+            )
+        return engine
 
     _needs_version = False
 
@@ -300,7 +320,7 @@ class CachedSQLiteTrackerStore(_WindowedSQLTrackerStore):
             connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
-    def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
+    async def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
         self._remembered.move_to_end(sender_id)
         return remembered  # the only writer: what it remembers is what is stored
 
@@ -346,19 +366,13 @@ class SharedSQLTrackerStore(_WindowedSQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         await _with_retries(lambda: super(SharedSQLTrackerStore, self).save(tracker))
 
-    def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
+    async def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
         """One indexed query for the rows stored after the newest one remembered: none when
         this process served the last turn; another process's turn otherwise, which is applied
         to the remembered window (each turn costs the same, whichever process served it)."""
         if remembered.tracker is None or remembered.version is None:
             return self._read(sender_id)
-        events = self.SQLEvent.__table__
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                sa.select(events.c.id, events.c.type_name, events.c.data)
-                .where(events.c.sender_id == sender_id, events.c.id > remembered.version)
-                .order_by(events.c.id)
-            ).all()
+        rows = await self._off_the_loop(self._rows_after, sender_id, remembered.version)
         if not rows:
             self._remembered.move_to_end(sender_id)
             return remembered
@@ -368,6 +382,21 @@ class SharedSQLTrackerStore(_WindowedSQLTrackerStore):
         caught_up = _Remembered(self._window(tracker, current_session_only=True), version=rows[-1].id)
         self._remember(sender_id, caught_up)
         return caught_up
+
+    def _rows_after(self, sender_id: str, version: int) -> list[Any]:
+        events = self.SQLEvent.__table__
+        with self._autocommit.connect() as connection:
+            return connection.execute(
+                sa.select(events.c.id, events.c.type_name, events.c.data)
+                .where(events.c.sender_id == sender_id, events.c.id > version)
+                .order_by(events.c.id)
+            ).all()
+
+    async def _off_the_loop(self, operation: Callable[..., T], *args: Any) -> T:
+        """In a worker thread: while one turn waits for PostgreSQL, the server's event loop
+        works on the others (SQLAlchemy's pool and psycopg2 are thread-safe; the memory is
+        only touched on the loop)."""
+        return await asyncio.to_thread(operation, *args)
 
 
 # A fast PostgreSQL restart takes about a second; these waits add up to 3.75 s, inside the
