@@ -2,10 +2,14 @@
 
 For (a) the project and (b) Rasa's defaults (same data, domain and actions), it trains a
 model, serves it with its action server on loopback, and measures: p50/p95 latency with
-1 user; throughput and p95 with 10 and 50 concurrent users; peak RSS of the Rasa and
-action server processes; training time; model size; accuracy on the held-out
-conversations (tests/eval/heldout.yml, faq_eval format). Prints a table with the ratios
-(a)/(b), writes results/bench/bench.json and bench.png, and reports progress as it goes.
+1 user; throughput and p95 with 10 and 50 concurrent users (6-turn conversations); peak
+RSS of the Rasa and action server processes; training time; model size; accuracy on the
+held-out conversations (tests/eval/heldout.yml, faq_eval format). Then, for long
+conversations: the growth curve (p50/p95 at turns 1-20, 181-200 and 481-500 of one
+conversation) and 1 and 10 users each continuing a 200-turn conversation; and for (a)
+resident memory over 10,000 messages in 500 conversations. Prints the tables with the
+ratios (a)/(b) and the targets met or not, writes results/bench/bench.json, bench.md and
+bench.png (with the growth curve), and reports progress as it goes.
 
 (a) is config.yml served as `make run` serves it: runtime/rasa_server.py with endpoints.yml
 (the cached SQLite tracker store). (b) is bench/default-config.yml served by Rasa as it

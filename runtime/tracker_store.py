@@ -137,11 +137,6 @@ class _WindowedSQLTrackerStore(SQLTrackerStore):
         """Runs a database operation that changes nothing in memory (each store says where)."""
         return operation(*args)
 
-    def _newest_row_id(self, sender_id: str, connection: Any) -> int | None:
-        events = self.SQLEvent.__table__
-        newest = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sender_id)
-        return connection.execute(newest).scalar()
-
     def _read(self, sender_id: str) -> _Remembered:
         """The conversation's latest session from the database, as Rasa reads it, windowed."""
         with self.engine.connect() as connection:
@@ -173,32 +168,10 @@ class _WindowedSQLTrackerStore(SQLTrackerStore):
         )
 
     def _append(self, sender_id: str, rows: list[dict[str, Any]]) -> int | None:
-        """Writes the rows in one transaction; returns the conversation's newest row id when
-        the store checks versions (on PostgreSQL in the insert's own round trip)."""
-        values = [{"sender_id": sender_id, **row} for row in rows]
-        if self._needs_version and self.engine.dialect.driver == "psycopg2":
-            # One statement, atomic on its own: no BEGIN and COMMIT round trips around it.
-            with self._autocommit.connect() as connection:
-                return _insert_returning_newest_id(connection, values)
+        """Writes the rows in one transaction; returns the version to remember (none here)."""
         with self.engine.begin() as connection:
-            if not self._needs_version:
-                connection.execute(self._insert, values)
-                return None
-            connection.execute(self._insert, values)
-            return self._newest_row_id(sender_id, connection)
-
-    @property
-    def _autocommit(self) -> Any:
-        """The engine for single statements: each is its own transaction, so the database
-        is not asked to begin and end one around it (two round trips fewer a turn)."""
-        engine = self.__dict__.get("_autocommit_engine")
-        if engine is None or engine.engine is not self.engine:
-            engine = self.__dict__["_autocommit_engine"] = self.engine.execution_options(
-                isolation_level="AUTOCOMMIT"
-            )
-        return engine
-
-    _needs_version = False
+            connection.execute(self._insert, [{"sender_id": sender_id, **row} for row in rows])
+        return None
 
     def _keep_unsaved(
         self,
@@ -343,8 +316,10 @@ class CachedSQLiteTrackerStore(_WindowedSQLTrackerStore):
 class SharedSQLTrackerStore(_WindowedSQLTrackerStore):
     """Rasa's SQL tracker store for several processes (PostgreSQL in the scale-out).
 
-    - Remembers the open conversations as the single-machine store does, and checks before
-      each turn that the conversation's newest stored row is still the one it remembers.
+    - Remembers the open conversations as the single-machine store does, and before each
+      turn reads the rows stored after the newest one it remembers (another process's turn).
+    - A turn costs two statements, each its own transaction (no BEGIN and COMMIT round
+      trips), run in a worker thread so that the event loop serves other turns meanwhile.
     - Rides out a database restart: Rasa's pool hands out connections a restart has cut, and
       Rasa's fail-safe wrapper then answers from memory and drops the turn from the database.
       Here a read or a save that meets a cut connection, or a database still restarting, is
@@ -352,8 +327,6 @@ class SharedSQLTrackerStore(_WindowedSQLTrackerStore):
       SQLAlchemy drops the pool's cut connections at the first error. (Testing every
       connection before use, `pool_pre_ping`, did the same at a third of the throughput.)
     """
-
-    _needs_version = True
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -382,6 +355,33 @@ class SharedSQLTrackerStore(_WindowedSQLTrackerStore):
         caught_up = _Remembered(self._window(tracker, current_session_only=True), version=rows[-1].id)
         self._remember(sender_id, caught_up)
         return caught_up
+
+    def _append(self, sender_id: str, rows: list[dict[str, Any]]) -> int | None:
+        """Writes the rows atomically; returns the conversation's newest row id, the version
+        the next turn checks (on PostgreSQL in the insert's own round trip)."""
+        values = [{"sender_id": sender_id, **row} for row in rows]
+        if self.engine.dialect.driver == "psycopg2":
+            # One statement, atomic on its own: no BEGIN and COMMIT round trips around it.
+            with self._autocommit.connect() as connection:
+                return _insert_returning_newest_id(connection, values)
+        with self.engine.begin() as connection:
+            connection.execute(self._insert, values)
+            return self._newest_row_id(sender_id, connection)
+
+    def _newest_row_id(self, sender_id: str, connection: Any) -> int | None:
+        events = self.SQLEvent.__table__
+        newest = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sender_id)
+        return connection.execute(newest).scalar()
+
+    @property
+    def _autocommit(self) -> Any:
+        """The engine for single statements: each is its own transaction, so the database
+        is not asked to begin and end one around it (two round trips fewer a turn)."""
+        cached = self.__dict__.get("_autocommit_engine")
+        if cached is None or cached[0] is not self.engine:
+            cached = (self.engine, self.engine.execution_options(isolation_level="AUTOCOMMIT"))
+            self.__dict__["_autocommit_engine"] = cached
+        return cached[1]
 
     def _rows_after(self, sender_id: str, version: int) -> list[Any]:
         events = self.SQLEvent.__table__
