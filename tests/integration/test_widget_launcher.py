@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import http.server
 import json
+import os
 import shutil
 import threading
 import time
@@ -170,9 +171,11 @@ def _ask_over_socketio(stack, session_id: str, text: str) -> list:
 
 
 def _save(page, name: str, readme: bool = False) -> None:
+    """Saves to test-artifacts/; the README's copies in docs/screenshots are replaced only
+    with UPDATE_SCREENSHOTS=1, so a test run leaves the working tree as it was."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name))
-    if readme:
+    if readme and os.environ.get("UPDATE_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ARTIFACTS / name, SCREENSHOTS / name)
 
