@@ -26,6 +26,7 @@ Load is bounded in requests and time and targets 127.0.0.1 only.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -34,7 +35,7 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
+import urllib.parse
 import uuid
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,8 @@ TOKEN = "bench-token"
 # Conversations in the load test are this long, like a visitor asking a few questions.
 TURNS_PER_CONVERSATION = 6
 CONFIGS = {"project": PROJECT / "config.yml", "rasa_default": PROJECT / "bench" / "default-config.yml"}
+# Stock Rasa's REST channel, the one the default-config peer is served with.
+BENCH_CHANNELS = PROJECT / "bench" / "credentials.yml"
 # How a model is served: the project's runtime and endpoints, or Rasa as it ships.
 # None: the endpoints settings/ writes for this server's ports and database, as `make run` does.
 PROJECT_SERVING = ([str(PYTHON), "-m", "runtime.rasa_server"], None)
@@ -165,7 +168,7 @@ class Server:
         self.rasa = ServerProcess(
             [
                 *command,
-                *rasa_run_arguments(model, endpoints, PROJECT / "bench" / "credentials.yml", self.rasa_port),
+                *rasa_run_arguments(model, endpoints, BENCH_CHANNELS, self.rasa_port),
                 "--enable-api",
                 # runtime.rasa_server takes the token from RASA_API_TOKEN; stock Rasa only from here.
                 *([] if serving is PROJECT_SERVING else ["--auth-token", TOKEN]),
@@ -210,16 +213,40 @@ class Server:
         stop_all([self.rasa, self.actions], timeout=30)
 
 
+_CONNECTIONS = threading.local()
+
+
 def ask(url: str, sender: str, text: str) -> float:
-    request = urllib.request.Request(
-        f"{url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
+    """One REST message and its reply, on this thread's kept-open connection to `url`, as a
+    browser or a Slack gateway reuses its connection: a new connection per message measured
+    the client's and the kernel's connection setup along with the assistant."""
+    address = urllib.parse.urlsplit(url)
+    connections: dict[str, http.client.HTTPConnection] = _CONNECTIONS.__dict__.setdefault("open", {})
+    body = json.dumps({"sender": sender, "message": text}).encode()
     started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=60) as response:
-        response.read()
-    return time.perf_counter() - started
+    while True:
+        connection = connections.get(address.netloc)
+        reused = connection is not None
+        if connection is None:
+            connection = connections[address.netloc] = http.client.HTTPConnection(
+                address.hostname, address.port, timeout=60
+            )
+        try:
+            connection.request("POST", "/webhooks/rest/webhook", body, {"Content-Type": "application/json"})
+            response = connection.getresponse()
+            response.read()
+        except (http.client.HTTPException, OSError) as error:
+            # Never reused after a failure. A kept-open connection the server has just closed
+            # (its keep-alive timed out) is tried once more on a new one.
+            connection.close()
+            del connections[address.netloc]
+            if not reused:
+                raise OSError(f"{url}: {error!r}") from error
+            started = time.perf_counter()
+            continue
+        if response.status >= 400:
+            raise OSError(f"HTTP {response.status} from {url}")
+        return time.perf_counter() - started
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -459,7 +486,8 @@ def scale_out(model: Path, questions: list[str], out: Path) -> dict[str, float]:
         log(f"scale-out with {processes} Rasa process(es)")
         workdir = out / f"cluster-{processes}-{uuid.uuid4().hex[:6]}"
         workdir.mkdir()
-        with LocalCluster(workdir, model, processes=processes) as cluster:
+        # The channel the single machine is measured on, so the two differ only in their stores.
+        with LocalCluster(workdir, model, processes=processes, channels=BENCH_CHANNELS) as cluster:
             for text in questions[:5]:
                 ask(cluster.url, "bench-warmup", text)
             for users in (10, 50):

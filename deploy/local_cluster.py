@@ -53,8 +53,11 @@ class LocalCluster:
         rate_per_second: int = LOAD_TEST_RATE_PER_SECOND,
         rate_burst: int = LOAD_TEST_RATE_BURST,
         slack: dict[str, str] | None = None,
+        channels: Path | None = None,
     ) -> None:
         self.rate_per_second, self.rate_burst = rate_per_second, rate_burst
+        # Another credentials file: the bench serves the channel its single machine is measured on.
+        self.channels = channels
         # SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_API_URL: the Slack channel is on.
         self.slack = dict(slack or {})
         self.workdir = workdir.resolve()  # nginx resolves relative paths against its prefix
@@ -191,6 +194,8 @@ class LocalCluster:
 
     def _credentials(self) -> Path:
         """credentials.yml, plus the Slack channel when Slack settings are given (as run.sh does)."""
+        if self.channels is not None:
+            return self.channels
         if not self.slack:
             return PROJECT / "credentials.yml"
         combined = self.workdir / "credentials.yml"

@@ -3,7 +3,7 @@ that profiling found in Rasa itself removed (see README "Performance").
 
 - Action calls (runtime/action_calls.py): replies are validated against the branch of
   each event's own type instead of all 23, and connections to the action server are kept
-  open between calls.
+  open between calls, and a call carries the current turn's events, not the conversation's.
 - The model's graph runs node after node (runtime/graph_runner.py) instead of through
   dask's scheduler.
 - Memory used only while the model loads is returned to the system (runtime/memory.py).
@@ -22,13 +22,18 @@ import sys
 
 from channels.input_guard import reload_phrases
 from runtime import compatibility
-from runtime.action_calls import keep_action_server_connections, validate_action_replies_by_event_type
+from runtime.action_calls import (
+    keep_action_server_connections,
+    send_the_current_turn_only,
+    validate_action_replies_by_event_type,
+)
 from runtime.graph_runner import run_graphs_without_dask
 from runtime.memory import trim_after_model_load
 
 OPTIMISATIONS = {
     "action reply validation by event type": validate_action_replies_by_event_type,
     "kept-open action server connections": keep_action_server_connections,
+    "action calls with the current turn only": send_the_current_turn_only,
     "graph run without dask": run_graphs_without_dask,
     "memory returned after the model loads": trim_after_model_load,
 }

@@ -1,5 +1,5 @@
-"""runtime/action_calls.py: the action reply validator agrees with Rasa's full schema, and
-only the action endpoint keeps its session open."""
+"""runtime/action_calls.py: the action reply validator agrees with Rasa's full schema, only
+the action endpoint keeps its session open, and a call carries the current turn only."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 
-from runtime.action_calls import ActionReplyValidator, keep_action_server_connections
+from runtime.action_calls import (
+    ActionReplyValidator,
+    keep_action_server_connections,
+    send_the_current_turn_only,
+)
 from tests.unit.helpers import run
 
 SCHEMA = RemoteAction.action_response_format_spec()
@@ -103,3 +107,37 @@ def test_only_the_action_endpoint_keeps_its_session_open_and_closes_it_on_shutdo
     finally:
         AvailableEndpoints.read_endpoints = original_read
         rasa.core.run.close_resources = original_close
+
+
+def test_an_action_call_carries_the_slots_the_latest_message_and_the_current_turn(monkeypatch):
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa_sdk import Tracker
+
+    domain = Domain.load("domain.yml")
+    turn = lambda text, aspect: [  # noqa: E731
+        UserUttered(text, {"name": "ask_pay", "confidence": 0.9}, [], {"text": text}),
+        ActionExecuted("action_answer"),
+        SlotSet("aspect", aspect),
+        ActionExecuted("action_listen"),
+    ]
+    events = [ActionExecuted("action_listen"), *turn("first", "pay"), *turn("second", "cost")]
+    tracker = DialogueStateTracker.from_events("caller", events[:-1], domain.slots)
+    action = RemoteAction("action_answer", None)
+    full = action._action_call_format(tracker, domain)
+
+    monkeypatch.setattr(RemoteAction, "_action_call_format", RemoteAction._action_call_format)
+    send_the_current_turn_only()
+    trimmed = action._action_call_format(tracker, domain)
+
+    assert [event["event"] for event in trimmed["tracker"]["events"]] == ["user", "action", "slot"]
+    assert trimmed["tracker"]["events"][0]["text"] == "second"
+    assert {**trimmed["tracker"], "events": None} == {**full["tracker"], "events": None}
+    assert {**trimmed, "tracker": None} == {**full, "tracker": None}
+    as_the_actions_see_it = Tracker.from_dict(trimmed["tracker"])
+    assert as_the_actions_see_it.get_slot("aspect") == "cost"
+    assert as_the_actions_see_it.latest_message["text"] == "second"
+    # No user message in the events at all (a session start): they are sent as they are.
+    opening = DialogueStateTracker.from_events("caller", [ActionExecuted("action_listen")], domain.slots)
+    assert len(action._action_call_format(opening, domain)["tracker"]["events"]) == 1

@@ -10,6 +10,7 @@ def test_the_server_entry_point_names_each_optimisation():
     assert set(OPTIMISATIONS) == {
         "action reply validation by event type",
         "kept-open action server connections",
+        "action calls with the current turn only",
         "graph run without dask",
         "memory returned after the model loads",
     }
