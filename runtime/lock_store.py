@@ -15,22 +15,31 @@ Lua scripts, each one atomic:
 
 A waiting message checks again every `poll_seconds` (Rasa waits a whole second), so a
 conversation's second message, a double-click say, is answered right after the first.
+
+Whose turn it was before: the ticket that gets its turn also records its process as the
+conversation's holder, and learns which process held it before, in the same script. When
+that was this process, no other process can have written the conversation since, and the
+tracker store skips its catch-up query (`served_here_last`, runtime/tracker_store.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
+import uuid
 from collections import deque
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from rasa.core.constants import DEFAULT_LOCK_LIFETIME
 from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LockError, RedisLockStore
 
-# KEYS: queue (sorted set of tickets), expiry (hash ticket -> expiry, ms), counter.
+# KEYS: queue (sorted set of tickets), expiry (hash ticket -> expiry, ms), counter, holder
+# (the process whose ticket had the last turn; it outlives the lock's other keys).
 # The first unexpired ticket in the queue is served; expired ones ahead of it are dropped.
 _FIRST_UNEXPIRED = """
 local function first_unexpired(now)
@@ -44,29 +53,41 @@ local function first_unexpired(now)
   end
 end
 """
-# ARGV: now (ms), lifetime (ms). Returns {ticket, 1 if it is its turn else 0}.
+# Its turn: record this process as the holder and return the previous one (nil if none).
+_CLAIM = """
+local function claim(holder, keep_ms)
+  local previous = redis.call('GET', KEYS[4])
+  redis.call('SET', KEYS[4], holder, 'PX', keep_ms)
+  return previous
+end
+"""
+# ARGV: now (ms), lifetime (ms), holder, holder kept (ms).
+# Returns {ticket, 1 if it is its turn else 0, the previous holder if its turn}.
 _TAKE = (
     _FIRST_UNEXPIRED
+    + _CLAIM
     + """
 local now, lifetime = tonumber(ARGV[1]), tonumber(ARGV[2])
 local ticket = redis.call('INCR', KEYS[3])
 redis.call('ZADD', KEYS[1], ticket, ticket)
 redis.call('HSET', KEYS[2], ticket, now + lifetime)
-for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, lifetime) end
+for index = 1, 3 do redis.call('PEXPIRE', KEYS[index], lifetime) end
 local first = first_unexpired(now)
-if first == ticket then return {ticket, 1} end
+if first == ticket then return {ticket, 1, claim(ARGV[3], ARGV[4])} end
 return {ticket, 0}
 """
 )
-# ARGV: ticket, now (ms). Returns 1 (its turn), 0 (wait) or -1 (the ticket expired).
+# ARGV: ticket, now (ms), holder, holder kept (ms).
+# Returns {1, the previous holder} (its turn), {0} (wait) or {-1} (the ticket expired).
 _CHECK = (
     _FIRST_UNEXPIRED
+    + _CLAIM
     + """
 local ticket, now = tonumber(ARGV[1]), tonumber(ARGV[2])
 local first = first_unexpired(now)
-if first == ticket then return 1 end
-if redis.call('ZSCORE', KEYS[1], ticket) then return 0 end
-return -1
+if first == ticket then return {1, claim(ARGV[3], ARGV[4])} end
+if redis.call('ZSCORE', KEYS[1], ticket) then return {0} end
+return {-1}
 """
 )
 # ARGV: ticket.
@@ -78,6 +99,18 @@ return 1
 """
 
 DEFAULT_POLL_SECONDS = 0.02
+# How long a conversation's holder is kept after its last turn; after that, the next turn
+# counts as another process's (one catch-up query).
+HOLDER_KEPT_MS = 24 * 3600 * 1000
+
+# (conversation, whether this process held its previous turn), inside a taken lock.
+_PREVIOUS_TURN: ContextVar[tuple[str, bool] | None] = ContextVar("previous_turn", default=None)
+
+
+def served_here_last(conversation_id: str) -> bool:
+    """Inside this process's lock on the conversation: whether this process also served the
+    conversation's previous turn (so nobody else has written it since). False elsewhere."""
+    return _PREVIOUS_TURN.get() == (conversation_id, True)
 
 
 class AtomicRedisLockStore(RedisLockStore):
@@ -93,10 +126,16 @@ class AtomicRedisLockStore(RedisLockStore):
         self._take = self.red.register_script(_TAKE)
         self._check = self.red.register_script(_CHECK)
         self._release = self.red.register_script(_RELEASE)
+        self._instance = uuid.uuid4().hex
 
     def _keys(self, conversation_id: str) -> list[str]:
         base = f"{self.key_prefix}atomic:{conversation_id}"
-        return [f"{base}:queue", f"{base}:expiry", f"{base}:counter"]
+        return [f"{base}:queue", f"{base}:expiry", f"{base}:counter", f"{base}:holder"]
+
+    @property
+    def _holder(self) -> str:
+        # The process id too: Sanic's workers are forked from one process.
+        return f"{self._instance}:{os.getpid()}"
 
     @asynccontextmanager
     async def lock(
@@ -109,19 +148,27 @@ class AtomicRedisLockStore(RedisLockStore):
         # Each script is called on the event loop, as Rasa's lock store calls Redis: a round
         # trip on loopback costs less than handing it to a worker thread and back (measured
         # on the scale-out: 1 process 98-106 msg/s this way, 88-93 with threads).
-        ticket, its_turn = self._take(keys=keys, args=[_now_ms(), int(lock_lifetime * 1000)])
+        holder = self._holder
+        ticket, its_turn, *previous = self._take(
+            keys=keys, args=[_now_ms(), int(lock_lifetime * 1000), holder, HOLDER_KEPT_MS]
+        )
         try:
             # Rasa's wait_time_in_seconds is how long to sleep between checks; a short one
             # serves the next message sooner, and each check is one small script.
             wait = min(wait_time_in_seconds, self.poll_seconds)
             while not its_turn:
                 await asyncio.sleep(wait)
-                state = self._check(keys=keys, args=[ticket, _now_ms()])
+                state, *previous = self._check(keys=keys, args=[ticket, _now_ms(), holder, HOLDER_KEPT_MS])
                 if state < 0:
                     raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
                 its_turn = state == 1
-            # What Rasa's lock() yields: the lock, now serving this ticket.
-            yield TicketLock(conversation_id, deque([Ticket(int(ticket), time.time() + lock_lifetime)]))
+            here_last = bool(previous) and previous[0] == holder.encode()
+            turn = _PREVIOUS_TURN.set((conversation_id, here_last))
+            try:
+                # What Rasa's lock() yields: the lock, now serving this ticket.
+                yield TicketLock(conversation_id, deque([Ticket(int(ticket), time.time() + lock_lifetime)]))
+            finally:
+                _PREVIOUS_TURN.reset(turn)
         finally:
             self._release(keys=keys, args=[ticket])
 

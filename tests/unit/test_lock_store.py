@@ -10,7 +10,7 @@ import redis
 from rasa.core.lock_store import LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from runtime.lock_store import AtomicRedisLockStore
+from runtime.lock_store import HOLDER_KEPT_MS, AtomicRedisLockStore, served_here_last
 
 
 def _store(port: int, **extra) -> LockStore:
@@ -85,7 +85,7 @@ def test_a_waiting_message_whose_ticket_expired_gets_a_lock_error(redis_port):
         asyncio.run(run())
 
 
-def test_nothing_is_left_in_redis_once_served(redis_port):
+def test_only_the_holder_is_left_in_redis_once_served_and_it_expires(redis_port):
     store = _store(redis_port)
 
     async def run() -> None:
@@ -94,5 +94,45 @@ def test_nothing_is_left_in_redis_once_served(redis_port):
                 pass
 
     asyncio.run(run())
-    keys = redis.StrictRedis(host="127.0.0.1", port=redis_port, db=3).keys("*c5*")
-    assert keys == []
+    client = redis.StrictRedis(host="127.0.0.1", port=redis_port, db=3)
+    assert client.keys("*c5*") == [b"lock:atomic:c5:holder"]
+    assert 0 < client.pttl("lock:atomic:c5:holder") <= HOLDER_KEPT_MS
+
+
+def test_a_turn_knows_whether_this_process_served_the_previous_one(redis_port):
+    """Two processes (two stores) take turns: inside the lock, `served_here_last` is true
+    only when the same process held the conversation's previous turn."""
+    processes = [_store(redis_port), _store(redis_port)]
+    seen = []
+
+    async def turn(process: int, conversation: str = "c6") -> None:
+        async with processes[process].lock(conversation):
+            seen.append((served_here_last(conversation), served_here_last("another")))
+        assert served_here_last(conversation) is False  # outside the lock
+
+    async def run() -> None:
+        for process in (0, 0, 1, 0, 1, 1):
+            await turn(process)
+
+    asyncio.run(run())
+    assert [here for here, _ in seen] == [False, True, False, False, False, True]
+    assert not any(other for _, other in seen)
+
+
+def test_a_waiting_ticket_learns_the_previous_holder_when_its_turn_comes(redis_port):
+    first, second = _store(redis_port, poll_seconds=0.005), _store(redis_port, poll_seconds=0.005)
+    seen = {}
+
+    async def hold(store, name: str, delay: float) -> None:
+        await asyncio.sleep(delay)
+        async with store.lock("c7"):
+            seen[name] = served_here_last("c7")
+            await asyncio.sleep(0.05)
+
+    async def run() -> None:
+        await hold(first, "opening", 0)
+        # The same process again, but queued behind the other one: not its previous turn.
+        await asyncio.gather(hold(second, "other", 0), hold(first, "queued", 0.01))
+
+    asyncio.run(run())
+    assert seen == {"opening": False, "other": False, "queued": False}

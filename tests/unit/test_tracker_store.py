@@ -225,3 +225,49 @@ def test_scaled_out_processes_take_turns_on_one_conversation_and_store_each_even
     ]
     reader = SQLTrackerStore(domain=domain(), dialect="sqlite", db=db)
     assert list(run(reader.retrieve("visitor")).events) == list(run(processes[1].retrieve("visitor")).events)
+
+
+def test_a_process_that_served_the_previous_turn_skips_the_catch_up_query(tmp_path, redis_port, monkeypatch):
+    """With the scale-out's Redis lock, a turn after this process's own turn costs no read;
+    a turn after another process's catches up. The answers' slots and the stored rows are the
+    same either way."""
+    from rasa.core.lock_store import LockStore
+    from rasa.utils.endpoints import EndpointConfig
+
+    from runtime.tracker_store import SharedSQLTrackerStore
+
+    db = str(tmp_path / "shared.db")
+    lock_config = EndpointConfig(
+        url="127.0.0.1", type="runtime.lock_store.AtomicRedisLockStore", port=redis_port, db=4
+    )
+    processes = [
+        (SharedSQLTrackerStore(domain=domain(), dialect="sqlite", db=db), LockStore.create(lock_config))
+        for _ in range(2)
+    ]
+    catch_ups = []
+    rows_after = SharedSQLTrackerStore._rows_after
+    monkeypatch.setattr(
+        SharedSQLTrackerStore,
+        "_rows_after",
+        lambda self, *args: catch_ups.append(args) or rows_after(self, *args),
+    )
+    order = [0, 0, 1, 1, 0, 1, 1]
+    aspects = ["definition", "pay", "skills", "history", "cost", "types", "location"]
+
+    async def turn(number: int) -> None:
+        store, lock_store = processes[order[number]]
+        async with lock_store.lock("skipper"):
+            tracker = await store.get_or_create_tracker("skipper")
+            if number:
+                assert tracker.get_slot("aspect") == aspects[number - 1]
+            for event in user_turn(f"question {number}", aspects[number]):
+                tracker.update(event)
+            await store.save(tracker)
+
+    for number in range(len(order)):
+        run(turn(number))
+    assert len(catch_ups) == 2  # turns 4 and 5 follow the other process's turn
+    rows = stored_rows(tmp_path / "shared.db")
+    assert [json.loads(row[5])["text"] for row in rows if row[1] == "user"] == [
+        f"question {n}" for n in range(len(order))
+    ]
