@@ -7,12 +7,6 @@ objects), and bursts of load (the request bodies, parse results and replies of 5
 concurrent users). One `malloc_trim` after the model loads, and one a minute while the
 server runs (a few milliseconds each), give it back: `make bench` measures Rasa + actions
 over 10,000 messages after its load tests (README "Performance").
-
-The loaded process holds ~590,000 Python objects (Rasa, TensorFlow, spaCy, the model),
-and a full garbage collection walks all of them: ~300 ms on this machine, during which the
-server answers nobody, every few hundred messages. None of them is ever garbage, so after
-the load they are moved out of the collector's sight (`gc.freeze`); the collections that
-follow look only at what the conversations create.
 """
 
 from __future__ import annotations
@@ -59,8 +53,7 @@ async def return_freed_memory_periodically(every_seconds: float = TRIM_EVERY_SEC
 
 def trim_after_model_load() -> None:
     """Rasa's server loads the model in `rasa.core.run.load_agent_on_start`, on the server's
-    event loop: memory is returned right after it, then every minute, and what the load
-    left is frozen out of the garbage collector's full collections."""
+    event loop: memory is returned right after it, then every minute."""
     import rasa.core.run
 
     load_agent_on_start = rasa.core.run.load_agent_on_start
@@ -68,9 +61,7 @@ def trim_after_model_load() -> None:
 
     async def load_agent_then_trim(*args: Any, **kwargs: Any) -> Any:
         agent = await load_agent_on_start(*args, **kwargs)
-        trimmed = return_freed_memory()  # after a full collection
-        gc.freeze()
-        if trimmed:
+        if return_freed_memory():
             task = asyncio.get_running_loop().create_task(return_freed_memory_periodically())
             running.add(task)  # kept: the loop holds tasks only weakly
             task.add_done_callback(running.discard)

@@ -26,7 +26,6 @@ def test_rasa_loads_the_model_then_memory_is_returned(monkeypatch):
     monkeypatch.setattr(rasa.core.run, "load_agent_on_start", load_agent_on_start)
     monkeypatch.setattr(memory, "return_freed_memory", lambda **_: calls.append("trim") or True)
     monkeypatch.setattr(memory, "return_freed_memory_periodically", periodically)
-    monkeypatch.setattr(memory.gc, "freeze", lambda: calls.append("freeze"))
     memory.trim_after_model_load()
 
     async def serve() -> str:
@@ -35,7 +34,7 @@ def test_rasa_loads_the_model_then_memory_is_returned(monkeypatch):
         return agent
 
     assert asyncio.run(serve()) == "agent"
-    assert calls == ["load", "trim", "freeze", "every minute"]
+    assert calls == ["load", "trim", "every minute"]
 
 
 def test_the_periodic_trim_runs_until_the_server_stops(monkeypatch):
