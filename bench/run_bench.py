@@ -318,15 +318,31 @@ SMOKE_LONG_TURNS = 30
 
 def growth(url: str, questions: list[str], windows: tuple[tuple[int, int], ...]) -> dict[str, float]:
     """One conversation, one user, as many turns as the last window ends at: p50 and p95 of
-    each window of turns. Returns them with the conversation's id (`growth_sender`)."""
+    each window of turns. Every window asks the same questions in the same order (the
+    turns between them ask the others), so that the windows differ only in how far into
+    the conversation they are: questions differ in cost (a comparison table, a language
+    switch), and different ones per window measured the mix as much as the growth.
+    Returns them with the conversation's id (`growth_sender`)."""
     sender = f"bench-growth-{uuid.uuid4().hex[:8]}"
-    latencies = [ask(url, sender, questions[turn % len(questions)]) * 1000 for turn in range(windows[-1][1])]
+    latencies = [
+        ask(url, sender, growth_question(questions, windows, turn)) * 1000
+        for turn in range(1, windows[-1][1] + 1)
+    ]
     result: dict[str, Any] = {"growth_sender": sender}
     for first, last in windows:
         window = latencies[first - 1 : last]
         result[f"growth_p50_{first}_{last}_ms"] = statistics.median(window)
         result[f"growth_p95_{first}_{last}_ms"] = percentile(window, 0.95)
     return result
+
+
+def growth_question(questions: list[str], windows: tuple[tuple[int, int], ...], turn: int) -> str:
+    """The question of a growth conversation's `turn` (from 1): the n-th turn of every window
+    asks the n-th question; the turns between windows go through the list in order."""
+    for first, last in windows:
+        if first <= turn <= last:
+            return questions[(turn - first) % len(questions)]
+    return questions[turn % len(questions)]
 
 
 def copy_conversation(database: Path, source: str, turns: int, copies: list[str]) -> None:
