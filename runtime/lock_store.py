@@ -147,7 +147,7 @@ class AtomicRedisLockStore(RedisLockStore):
         keys = self._keys(conversation_id)
         # Each script is called on the event loop, as Rasa's lock store calls Redis: a round
         # trip on loopback costs less than handing it to a worker thread and back (measured
-        # on the scale-out: 1 process 98-106 msg/s this way, 88-93 with threads).
+        # on the scale-out: 1 process 98-111 msg/s this way, 82-96 with threads).
         holder = self._holder
         ticket, its_turn, *previous = self._take(
             keys=keys, args=[_now_ms(), int(lock_lifetime * 1000), holder, HOLDER_KEPT_MS]

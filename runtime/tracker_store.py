@@ -320,7 +320,7 @@ class SharedSQLTrackerStore(_WindowedSQLTrackerStore):
     - A turn costs two statements, each its own transaction (no BEGIN and COMMIT round
       trips), sent to psycopg2 directly and made on the event loop, as Rasa's SQL store
       makes them: handing them to a worker thread cost more than the waits it overlapped
-      (1 process 82-93 msg/s with threads, 98-110 without).
+      (1 process 82-96 msg/s with threads, 98-111 without, in most runs).
     - Rides out a database restart: Rasa's pool hands out connections a restart has cut, and
       Rasa's fail-safe wrapper then answers from memory and drops the turn from the database.
       Here a read or a save that meets a cut connection, or a database still restarting, is
