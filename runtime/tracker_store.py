@@ -107,7 +107,7 @@ class _WindowedSQLTrackerStore(SQLTrackerStore):
         if remembered is None:
             remembered = self._read(sender_id)
         else:
-            remembered = await self._refreshed(sender_id, remembered)
+            remembered = self._refreshed(sender_id, remembered)
         return self._hand_out(remembered.tracker) if remembered.tracker is not None else None
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -131,7 +131,7 @@ class _WindowedSQLTrackerStore(SQLTrackerStore):
 
     # --- Reading and writing --------------------------------------------------------------
 
-    async def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
+    def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
         """What is remembered of the conversation, brought up to what the database holds."""
         raise NotImplementedError
 
@@ -291,7 +291,7 @@ class CachedSQLiteTrackerStore(_WindowedSQLTrackerStore):
             connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
-    async def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
+    def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
         self._remembered.move_to_end(sender_id)
         return remembered  # the only writer: what it remembers is what is stored
 
@@ -340,7 +340,7 @@ class SharedSQLTrackerStore(_WindowedSQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         await _with_retries(lambda: super(SharedSQLTrackerStore, self).save(tracker))
 
-    async def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
+    def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
         """One indexed query for the rows stored after the newest one remembered: none when
         this process served the last turn; another process's turn otherwise, which is applied
         to the remembered window (each turn costs the same, whichever process served it)."""
@@ -369,7 +369,7 @@ class SharedSQLTrackerStore(_WindowedSQLTrackerStore):
         if self._on_psycopg2:
             # One statement, atomic on its own: no BEGIN and COMMIT round trips around it.
             with self._driver_cursor() as cursor:
-                return _insert_returning_newest_id(cursor, values)
+                return _insert_returning_newest_id(cursor, self.SQLEvent.__tablename__, values)
         with self.engine.begin() as connection:
             connection.execute(self._insert, values)
             return self._newest_row_id(sender_id, connection)
@@ -483,7 +483,7 @@ def _row_data(event: Event) -> dict[str, Any]:
 _COLUMNS = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
 
 
-def _insert_returning_newest_id(cursor: Any, values: list[dict[str, Any]]) -> int:
+def _insert_returning_newest_id(cursor: Any, table: str, values: list[dict[str, Any]]) -> int:
     """One INSERT of all the rows with RETURNING, through psycopg2's execute_values: one
     round trip, and no SQLAlchemy compilation of a statement whose row count varies (which
     cost more than the insert itself in the scale-out profile)."""
@@ -491,7 +491,7 @@ def _insert_returning_newest_id(cursor: Any, values: list[dict[str, Any]]) -> in
 
     inserted = execute_values(
         cursor,
-        f"INSERT INTO events ({', '.join(_COLUMNS)}) VALUES %s RETURNING id",
+        f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES %s RETURNING id",
         [tuple(row[column] for column in _COLUMNS) for row in values],
         fetch=True,
     )
