@@ -27,6 +27,16 @@ _DOMAIN_TERMS = re.compile(
     r"(?:non[\s-]*)?voice|offshore|onshore|nearshore|telemarketing)\b",
     re.IGNORECASE,
 )
+# English workplace jargon that people keep in English whatever language they write in
+# ("KARIR AGENT CALL CENTER", "Apa itu AHT (Average Handling Time)?"): like the domain terms,
+# it says nothing about the message's language. Unlike them, it does not make a message
+# on-topic, so it is kept apart from `_DOMAIN_TERMS`.
+_LANGUAGE_NEUTRAL_JARGON = re.compile(
+    r"\b(agents?|aht|fcr|csat|nps|sla|kpis?|average[\s-]+hand(?:l(?:e|ing))?[\s-]+time|"
+    r"first[\s-]+(?:call|contact)[\s-]+resolution|service[\s-]+level(?:[\s-]+agreements?)?|"
+    r"customer[\s-]+satisfaction(?:[\s-]+score)?|net[\s-]+promoter[\s-]+score)\b",
+    re.IGNORECASE,
+)
 # How much more likely the new language must be than the conversation's language before
 # a message switches the conversation; measured on short follow-ups in tests/test_language.py.
 SWITCH_MARGIN = 0.5
@@ -140,8 +150,9 @@ def names_domain_term(text: str) -> bool:
 
 
 def language_text(text: str) -> str:
-    """The part of a message that tells its language: domain terms removed."""
-    return " ".join(_DOMAIN_TERMS.sub(" ", join_abbreviations(strip_invisible(text))).split())
+    """The part of a message that tells its language: domain terms and English jargon removed."""
+    without_terms = _DOMAIN_TERMS.sub(" ", join_abbreviations(strip_invisible(text)))
+    return " ".join(_LANGUAGE_NEUTRAL_JARGON.sub(" ", without_terms).split())
 
 
 # Letters that, among the five languages, only one uses: a short message with "Č" is Slovak

@@ -58,3 +58,39 @@ def test_every_committed_case_file_loads(tmp_path):
         conversations = load_cases(PROJECT / "tests" / folder)
         assert conversations and all(turn.get("lang") and turn.get("q") for c in conversations for turn in c)
         assert all("source" in turn for c in conversations for turn in c) or folder == "blind_questions"
+
+
+def _training_examples() -> set[str]:
+    import re
+
+    import yaml
+
+    from faq.text import fold, words
+    from tests.conftest import PROJECT
+
+    examples = set()
+    for path in (PROJECT / "data" / "nlu").rglob("*.yml"):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            if "intent" not in block:  # synonyms list entity values, not messages
+                continue
+            for line in str(block.get("examples", "")).splitlines():
+                text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line.strip().removeprefix("- "))
+                examples.add(" ".join(words(fold(text))))
+    return examples
+
+
+def test_no_measuring_question_is_in_the_training_data():
+    # The real and blind questions measure the assistant; a copy of one in data/nlu (even
+    # re-cased, re-punctuated or without diacritics) would make them measure the training data.
+    from faq.text import fold, words
+    from tests.conftest import PROJECT
+
+    training = _training_examples()
+    copied = [
+        turn["q"]
+        for folder in ("real_questions", "blind_questions")
+        for conversation in load_cases(PROJECT / "tests" / folder)
+        for turn in conversation
+        if " ".join(words(fold(turn["q"]))) in training
+    ]
+    assert copied == []

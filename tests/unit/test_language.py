@@ -57,6 +57,35 @@ def test_domain_terms_do_not_count_as_english():
     assert language_text("Apa saja jenis call center dan BPO?") == "Apa saja jenis dan ?"
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("LOWONGAN AGENT CALL CENTER", "id"),
+        ("Apa bedanya AHT (Average Handling Time) dan FCR?", "id"),
+        ("Hur mäter man First Call Resolution och Customer Satisfaction?", "sv"),
+        ("Mikä on hyvä Service Level Agreement -taso?", "fi"),
+        ("What does an agent do all day?", "en"),
+    ],
+)
+def test_english_workplace_jargon_does_not_decide_the_language(text, expected):
+    assert decide_language(detect(text), previous=None) == expected
+
+
+def test_jargon_the_vocabulary_saw_in_one_language_does_not_claim_another():
+    from faq.language import VocabularyModel, identify
+
+    vocabulary = VocabularyModel.fit(
+        [
+            ("vad gör en agent", "sv"),
+            ("hur blir man agent", "sv"),
+            ("agent lön", "sv"),
+            ("karir di call center", "id"),
+            ("apa itu karir", "id"),
+        ]
+    )
+    assert decide_language(identify("KARIR AGENT CALL CENTER", vocabulary), previous=None) == "id"
+
+
 def test_no_letters_means_no_scores():
     assert detect("?!? 123") == []
     assert decide_language([], previous=None) == "en"
