@@ -32,7 +32,7 @@ _DOMAIN_TERMS = re.compile(
 # it says nothing about the message's language. Unlike them, it does not make a message
 # on-topic, so it is kept apart from `_DOMAIN_TERMS`.
 _LANGUAGE_NEUTRAL_JARGON = re.compile(
-    r"\b(agents?|aht|fcr|csat|nps|sla|kpis?|average[\s-]+hand(?:l(?:e|ing))?[\s-]+time|"
+    r"\b(vs|versus|agents?|aht|fcr|csat|nps|sla|kpis?|average[\s-]+hand(?:l(?:e|ing))?[\s-]+time|"
     r"first[\s-]+(?:call|contact)[\s-]+resolution|service[\s-]+level(?:[\s-]+agreements?)?|"
     r"customer[\s-]+satisfaction(?:[\s-]+score)?|net[\s-]+promoter[\s-]+score)\b",
     re.IGNORECASE,
@@ -203,8 +203,9 @@ class VocabularyModel:
         return cls({lang: dict(c) for lang, c in counts.items()})
 
     def knows_any_word(self, text: str) -> bool:
-        """Whether a message shares any word with the training data (domain terms count)."""
-        if _DOMAIN_TERMS.search(text):
+        """Whether a message shares any word with the training data (domain terms and the
+        jargon, which the model leaves out of its counts, count)."""
+        if _DOMAIN_TERMS.search(text) or _LANGUAGE_NEUTRAL_JARGON.search(text):
             return True
         return any(self._known(word) for word in words(text))
 

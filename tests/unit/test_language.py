@@ -86,6 +86,16 @@ def test_jargon_the_vocabulary_saw_in_one_language_does_not_claim_another():
     assert decide_language(identify("KARIR AGENT CALL CENTER", vocabulary), previous=None) == "id"
 
 
+def test_jargon_alone_is_known_vocabulary_but_no_evidence_of_a_language():
+    from faq.language import VocabularyModel, identify
+
+    vocabulary = VocabularyModel.fit(
+        [("mitä CSAT mittaa", "fi"), ("what is AHT", "en"), ("apa itu vs", "id")]
+    )
+    assert vocabulary.knows_any_word("CSAT?")
+    assert identify("First Call Resolution vs. Average Handle Time", vocabulary) == []
+
+
 def test_no_letters_means_no_scores():
     assert detect("?!? 123") == []
     assert decide_language([], previous=None) == "en"

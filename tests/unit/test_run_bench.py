@@ -27,3 +27,18 @@ def test_every_growth_window_asks_the_same_questions_in_the_same_order():
         assert len(set(sequences[0])) == len(sequences[0])  # a window does not repeat itself
         between = [asked[turn] for turn in range(windows[0][1] + 1, windows[1][0])]
         assert len(set(between)) > 1  # the rest of the conversation is not one question
+
+
+def test_throughput_is_the_median_window_and_errors_add_up(monkeypatch):
+    bench = _bench_module()
+    figures = iter([(120.0, 0), (80.0, 2), (100.0, 1)])
+
+    def one_window(url, questions, users, **load_args):
+        throughput, errors = next(figures)
+        return {"throughput": throughput, "p95_ms": 1000 / throughput, "errors": errors}
+
+    monkeypatch.setattr(bench, "load", one_window)
+    measured = bench.load_windows("http://127.0.0.1:1", ["q"], 10, 3, seconds=20, max_requests=50)
+    assert measured["throughput"] == 100.0 and measured["p95_ms"] == 10.0
+    assert measured["throughput_windows"] == [80.0, 100.0, 120.0]
+    assert measured["errors"] == 3
