@@ -16,7 +16,7 @@ export PYTHONPATH := $(CURDIR)
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 MODEL_STAMP := models/.trained
 
-.PHONY: help system install install-dev train run shell validate lint test test-unit test-stories test-eval test-reliability test-live eval eval-real clean lock tune-fallback report review review-accept bench bench-smoke
+.PHONY: help system install install-dev train run shell validate lint test test-unit test-stories test-eval test-reliability test-live eval eval-real clean lock tune-fallback report review review-accept bench bench-train bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -108,6 +108,9 @@ eval-real: install ## Score a running stack on the real and the blind questions,
 
 bench: install-dev train ## Benchmark the project against Rasa's defaults (~15 min on 2 cores once trained; results/bench/)
 	$(PYTHON) bench/run_bench.py
+
+bench-train: install-dev ## Train the bench's models only (the peer takes ~50 min); make bench reuses them
+	$(PYTHON) bench/run_bench.py --train-only
 
 bench-smoke: install-dev ## The benchmark in a short mode that checks it works (CI runs this)
 	$(PYTHON) bench/run_bench.py --smoke --out results/bench-smoke

@@ -19,6 +19,7 @@ the configuration and how much the serving: it is reported below the table.
 
     python bench/run_bench.py            full run (trains both, then the scale-out runs)
     python bench/run_bench.py --smoke    checks that it works: English data, short loads
+    python bench/run_bench.py --train-only   trains (or reuses) both models, measures nothing
 
 Load is bounded in requests and time and targets 127.0.0.1 only.
 """
@@ -723,6 +724,12 @@ def main() -> int:
         "--smoke", action="store_true", help="English data only, short loads: checks it works"
     )
     parser.add_argument("--out", default=str(PROJECT / "results" / "bench"))
+    parser.add_argument(
+        "--train-only",
+        action="store_true",
+        help="train (or reuse) both models and stop: the peer takes ~50 min, which need not "
+        "be spent on the quiet machine the measurements want",
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -735,6 +742,10 @@ def main() -> int:
         data, cases = [str(PROJECT / "data")], OWN_EVAL
     questions = [turn["q"] for conversation in conversations for turn in conversation]
 
+    if args.train_only:
+        for name, config in CONFIGS.items():
+            train(name, config, data, out)
+        return 0
     results: dict[str, dict[str, float]] = {}
     for name, config in CONFIGS.items():
         results[name] = train(name, config, data, out)

@@ -106,7 +106,9 @@ PAIRS: tuple[Pair, ...] = (
         "outsourcing_offshoring",
         (
             _OUTSOURCING,
-            _words(r"offshor"),
+            # Offshoring in the users' own words: "utlokalisera" (sv), "ulkomaille" (fi: to
+            # abroad), "do zahraničia" (sk), "ke luar negeri" (id).
+            _words(r"offshor", r"utlokalis", r"ulkomaille", r"do zahranici", r"luar negeri"),
         ),
     ),
     Pair("contact_center", "contact_center", BOTH, None, (_CALL_CENTER, _CONTACT_CENTER), unless=_BPO),
