@@ -718,6 +718,22 @@ def smoke_data(out: Path, conversations: list) -> tuple:
     return [str(nlu_file), str(PROJECT / "data" / "rules")], kept
 
 
+def scale_out_table(scaled: dict[str, float]) -> str:
+    """The scale-out figures as a Markdown table; empty when the scale-out did not run."""
+    if not scaled:
+        return ""
+    rows = "\n".join(
+        f"| throughput, {users} users (msg/s) | {scaled[f'scale_1p_throughput_{users}']:.1f} | "
+        f"{scaled[f'scale_2p_throughput_{users}']:.1f} | "
+        f"{scaled[f'scale_2p_throughput_{users}'] / scaled[f'scale_1p_throughput_{users}']:.2f} |"
+        for users in (10, 50)
+    )
+    return (
+        "\n\n| scale-out (PostgreSQL + Redis + nginx) | 1 process | 2 processes | 2/1 |\n"
+        "|---|---|---|---|\n" + rows
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -771,17 +787,7 @@ def main() -> int:
     if not args.smoke:
         scaled = scale_out(out / "project.tar.gz", questions, out)
         results["project"].update(scaled)
-        if scaled:
-            summary += (
-                "\n\n| scale-out (PostgreSQL + Redis + nginx) | 1 process | 2 processes | 2/1 |\n"
-                "|---|---|---|---|\n"
-            )
-            summary += "\n".join(
-                f"| throughput, {users} users (msg/s) | {scaled[f'scale_1p_throughput_{users}']:.1f} | "
-                f"{scaled[f'scale_2p_throughput_{users}']:.1f} | "
-                f"{scaled[f'scale_2p_throughput_{users}'] / scaled[f'scale_1p_throughput_{users}']:.2f} |"
-                for users in (10, 50)
-            )
+        summary += scale_out_table(scaled)
     project = results["project"]
     summary += (
         f"\n\nResident memory, Rasa + actions, {project['soak_messages']:.0f} messages in conversations of "

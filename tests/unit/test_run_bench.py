@@ -42,3 +42,17 @@ def test_throughput_is_the_median_window_and_errors_add_up(monkeypatch):
     assert measured["throughput"] == 100.0 and measured["p95_ms"] == 10.0
     assert measured["throughput_windows"] == [80.0, 100.0, 120.0]
     assert measured["errors"] == 3
+
+
+def test_the_scale_out_table_gives_the_two_process_ratio_and_is_empty_without_a_run():
+    bench = _bench_module()
+    assert bench.scale_out_table({}) == ""
+    scaled = {
+        "scale_1p_throughput_10": 100.0,
+        "scale_2p_throughput_10": 160.0,
+        "scale_1p_throughput_50": 90.0,
+        "scale_2p_throughput_50": 135.0,
+    }
+    table = bench.scale_out_table(scaled)
+    assert "| throughput, 10 users (msg/s) | 100.0 | 160.0 | 1.60 |" in table
+    assert "| throughput, 50 users (msg/s) | 90.0 | 135.0 | 1.50 |" in table
