@@ -310,8 +310,8 @@ def load(
 
 
 # Throughput is the median of this many windows: on a 2-core machine one 20 s window of the
-# same code measured anywhere from 73 to 134 msg/s (README "Performance"), more than the
-# margins the scale-out targets are judged by.
+# same code measured anywhere from 73 to 134 msg/s across runs (76 to 121 within one), more
+# than the margins the scale-out targets are judged by.
 THROUGHPUT_WINDOWS = 3
 
 
