@@ -16,11 +16,27 @@ import ctypes
 import ctypes.util
 import gc
 import logging
+import sys
 from typing import Any
 
 logger = logging.getLogger(__name__)
 
 TRIM_EVERY_SECONDS = 60.0
+
+
+def leave_jax_unloaded() -> bool:
+    """Keeps JAX out of this process; False when something imported it already.
+
+    Rasa imports TensorFlow whatever the pipeline (its policies' base module does), and
+    TensorFlow 2.12 imports JAX only for TFLite's JAX converter, which Rasa never calls, and
+    falls back when the import fails (`tensorflow/lite/python/util.py`). A `None` entry in
+    `sys.modules` is Python's way to make an import fail: it saves ~65 MB of resident memory
+    and ~0.5 s of start-up per Rasa process (measured with `make bench`).
+    """
+    if "jax" in sys.modules:
+        return False
+    sys.modules["jax"] = None  # type: ignore[assignment]
+    return True
 
 
 def _malloc_trim() -> Any:

@@ -6,7 +6,8 @@ that profiling found in Rasa itself removed (see README "Performance").
   open between calls, and a call carries the current turn's events, not the conversation's.
 - The model's graph runs node after node (runtime/graph_runner.py) instead of through
   dask's scheduler.
-- Memory used only while the model loads is returned to the system (runtime/memory.py).
+- Memory used only while the model loads is returned to the system, and JAX, which
+  TensorFlow imports for a converter Rasa never uses, is not loaded (runtime/memory.py).
 - The single-machine tracker store (runtime/tracker_store.py) is named in endpoints.yml,
   so it needs nothing here.
 With `--enable-api`, the API token is taken from RASA_API_TOKEN (settings/) inside the
@@ -28,7 +29,7 @@ from runtime.action_calls import (
     validate_action_replies_by_event_type,
 )
 from runtime.graph_runner import run_graphs_without_dask
-from runtime.memory import trim_after_model_load
+from runtime.memory import leave_jax_unloaded, trim_after_model_load
 
 OPTIMISATIONS = {
     "action reply validation by event type": validate_action_replies_by_event_type,
@@ -47,6 +48,7 @@ def with_api_token(argv: list[str], token: str) -> list[str]:
 
 
 def main() -> None:
+    leave_jax_unloaded()  # before anything imports Rasa, and with it TensorFlow
     from settings import settings
 
     sys.argv = with_api_token(sys.argv, settings().rasa_api_token)

@@ -48,3 +48,32 @@ def test_the_periodic_trim_runs_until_the_server_stops(monkeypatch):
 
     asyncio.run(serve())
     assert 3 <= len(trims) <= 6 and not any(trims)
+
+
+def test_tensorflow_loads_without_jax_once_jax_is_left_unloaded():
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from runtime.memory import leave_jax_unloaded\n"
+        "assert leave_jax_unloaded()\n"
+        "import tensorflow.lite.python.util\n"
+        "assert sys.modules['tensorflow.lite.python.util']._xla_computation is None\n"
+        "assert 'jaxlib' not in sys.modules\n"
+        "import rasa.engine.recipes.default_recipe\n"  # Rasa's components all import as before
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_jax_already_loaded_is_left_alone(monkeypatch):
+    import sys
+    import types
+
+    from runtime.memory import leave_jax_unloaded
+
+    loaded = types.ModuleType("jax")
+    monkeypatch.setitem(sys.modules, "jax", loaded)
+    assert not leave_jax_unloaded()
+    assert sys.modules["jax"] is loaded

@@ -41,6 +41,7 @@ def test_main_applies_the_optimisations_reloads_phrases_on_sighup_and_runs_rasa(
     from runtime import compatibility, rasa_server
 
     seen: dict = {}
+    monkeypatch.setattr(rasa_server, "leave_jax_unloaded", lambda: seen.setdefault("jax left", True))
     monkeypatch.setattr(rasa.__main__, "main", lambda: seen.setdefault("argv", list(sys.argv)))
     monkeypatch.setattr(
         compatibility, "apply", lambda optimisations: seen.setdefault("applied", optimisations)
@@ -54,3 +55,13 @@ def test_main_applies_the_optimisations_reloads_phrases_on_sighup_and_runs_rasa(
     assert seen["argv"] == ["rasa", "run", "--enable-api", "--auth-token", "t0k"]
     assert seen["applied"] is rasa_server.OPTIMISATIONS
     assert seen["signal"] == (signal.SIGHUP, reload_phrases)
+    assert seen["jax left"]
+
+
+def test_the_server_module_loads_no_tensorflow_before_main_can_keep_jax_out():
+    import subprocess
+    import sys
+
+    probe = "import sys, runtime.rasa_server; assert 'tensorflow' not in sys.modules, 'imported'"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
