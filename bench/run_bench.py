@@ -527,7 +527,8 @@ def scale_out(model: Path, questions: list[str], out: Path) -> dict[str, float]:
     if missing_programs():
         log(f"scale-out skipped: {missing_programs()} not installed")
         return {}
-    result = {}
+    result = {"machine_parallel_speedup": parallel_speedup()}
+    log(f"this machine: 2 CPU-bound processes at {result['machine_parallel_speedup']:.2f}x one")
     for processes in (1, 2):
         log(f"scale-out with {processes} Rasa process(es)")
         workdir = out / f"cluster-{processes}-{uuid.uuid4().hex[:6]}"
@@ -718,10 +719,37 @@ def smoke_data(out: Path, conversations: list) -> tuple:
     return [str(nlu_file), str(PROJECT / "data" / "rules")], kept
 
 
+# A fixed amount of pure-Python work (~3 s on this machine's cores), run in 1 process and then
+# in 2 at once: how much two busy cores give over one here, whatever the software.
+_CPU_WORK = "x = 0\nfor i in range(25_000_000):\n    x += i * i % 7\n"
+
+
+def parallel_speedup(processes: int = 2) -> float:
+    """Throughput of `processes` copies of _CPU_WORK at once over one copy alone. On a virtual
+    machine whose cores share a physical core or its caches with others, this is below 2."""
+
+    def wall(copies: int) -> float:
+        started = time.perf_counter()
+        running = [subprocess.Popen([sys.executable, "-c", _CPU_WORK]) for _ in range(copies)]
+        if any(process.wait(timeout=120) != 0 for process in running):
+            raise RuntimeError("the CPU work failed")
+        return time.perf_counter() - started
+
+    alone = wall(1)
+    return processes * alone / wall(processes)
+
+
 def scale_out_table(scaled: dict[str, float]) -> str:
     """The scale-out figures as a Markdown table; empty when the scale-out did not run."""
     if not scaled:
         return ""
+    ceiling = scaled.get("machine_parallel_speedup")
+    note = (
+        f"\n\nThis machine's own ceiling: two CPU-bound processes ran at {ceiling:.2f}x one "
+        "(`parallel_speedup`, pure Python, nothing else running)."
+        if ceiling
+        else ""
+    )
     rows = "\n".join(
         f"| throughput, {users} users (msg/s) | {scaled[f'scale_1p_throughput_{users}']:.1f} | "
         f"{scaled[f'scale_2p_throughput_{users}']:.1f} | "
@@ -730,7 +758,7 @@ def scale_out_table(scaled: dict[str, float]) -> str:
     )
     return (
         "\n\n| scale-out (PostgreSQL + Redis + nginx) | 1 process | 2 processes | 2/1 |\n"
-        "|---|---|---|---|\n" + rows
+        "|---|---|---|---|\n" + rows + note
     )
 
 

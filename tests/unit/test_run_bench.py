@@ -3,6 +3,8 @@ only in how far into the conversation they are."""
 
 from __future__ import annotations
 
+import pytest
+
 import importlib.util
 from pathlib import Path
 
@@ -56,3 +58,16 @@ def test_the_scale_out_table_gives_the_two_process_ratio_and_is_empty_without_a_
     table = bench.scale_out_table(scaled)
     assert "| throughput, 10 users (msg/s) | 100.0 | 160.0 | 1.60 |" in table
     assert "| throughput, 50 users (msg/s) | 90.0 | 135.0 | 1.50 |" in table
+    assert "ceiling" not in table
+    with_ceiling = bench.scale_out_table({**scaled, "machine_parallel_speedup": 1.62})
+    assert "two CPU-bound processes ran at 1.62x one" in with_ceiling
+
+
+def test_the_machines_parallel_speedup_is_measured_with_real_processes(monkeypatch):
+    bench = _bench_module()
+    monkeypatch.setattr(bench, "_CPU_WORK", "x = sum(range(300_000))")
+    speedup = bench.parallel_speedup()
+    assert 0.3 < speedup < 2.5  # two processes on at least one core: never more than 2x, plus noise
+    monkeypatch.setattr(bench, "_CPU_WORK", "raise SystemExit(3)")
+    with pytest.raises(RuntimeError):
+        bench.parallel_speedup()
