@@ -42,7 +42,8 @@ def spacy_tokenizer(language: str):
     return spacy.blank(language)
 
 
-def _message_language(message: Message) -> str:
+def language_of(message: Message) -> str:
+    """The language a message is written in, by LanguageIdentifier's scores (faq/language.py)."""
     return languages.message_language(message.get(LANGUAGE_SCORES), message.get(TEXT) or "")
 
 
@@ -106,7 +107,7 @@ class MultilingualSpacyTokenizer(Tokenizer):
     def train(self, training_data: TrainingData) -> Resource:
         vocabulary: dict[str, set] = {language: set() for language in languages.SUPPORTED_LANGUAGES}
         for example in training_data.training_examples:
-            language = _message_language(example)
+            language = language_of(example)
             if language in vocabulary:
                 vocabulary[language].update(words(example.get(TEXT) or ""))
         self.lemmas = {
@@ -118,7 +119,7 @@ class MultilingualSpacyTokenizer(Tokenizer):
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         text = strip_invisible(message.get(attribute) or "")
-        language = _message_language(message)
+        language = language_of(message)
         lemmas = self.lemmas.get(language, {})
         tokens = []
         for token in spacy_tokenizer(language)(text):

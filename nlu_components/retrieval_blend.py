@@ -35,16 +35,11 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from faq import language as languages
-from faq.protocol import LANGUAGE_SCORES
 from faq.retrieval import NearestExamples
 from nlu_components.model_files import load_json, save_json
+from nlu_components.multilingual_tokenizer import language_of
 
 INDEX_FILE = "nearest_examples.json"
-
-
-def _language(message: Message) -> str:
-    return languages.message_language(message.get(LANGUAGE_SCORES), message.get(TEXT) or "")
 
 
 def _terms(message: Message) -> list[str]:
@@ -113,7 +108,7 @@ class RetrievalBlend(GraphComponent):
         for example in training_data.intent_examples:
             terms = _terms(example)
             if terms:
-                examples.setdefault(_language(example), []).append((example.get(INTENT), terms))
+                examples.setdefault(language_of(example), []).append((example.get(INTENT), terms))
         self.indexes = {language: NearestExamples(found) for language, found in examples.items()}
         save_json(
             self._model_storage,
@@ -140,7 +135,7 @@ class RetrievalBlend(GraphComponent):
         weight = float(self.config["weight"])
         for message in messages:
             ranking = message.get(INTENT_RANKING_KEY) or []
-            index = self.indexes.get(_language(message))
+            index = self.indexes.get(language_of(message))
             if weight <= 0 or not ranking or index is None:
                 continue  # no intent (no features): the fallback components answer it
             retrieval = softmax(index.intent_scores(_terms(message)), float(self.config["temperature"]))
