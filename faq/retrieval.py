@@ -1,12 +1,10 @@
 """BM25 over one language's training examples: which intent's examples a question's words
 are nearest to.
 
-A second opinion for the intent classifier (nlu_components/retrieval_opinion.py). The
+A second opinion for the intent classifier (nlu_components/retrieval_blend.py). The
 classifier weighs every word it was trained on at once and follows the frequent domain
 words; the nearest example by BM25 (Robertson and Zaragoza, 2009) weighs the words that are
-rare in the examples, such as "law", "overtime" or "roster", which is where an on-topic
-question the FAQ cannot answer differs from one it can. Nothing here knows of Rasa: terms
-in, intents out.
+rare among the examples. Nothing here knows of Rasa: terms in, intents out.
 """
 
 from __future__ import annotations
