@@ -32,6 +32,34 @@ def test_every_growth_window_asks_the_same_questions_in_the_same_order():
         assert len(set(between)) > 1  # the rest of the conversation is not one question
 
 
+def test_growth_windows_are_measured_side_by_side_each_at_its_own_depth(monkeypatch):
+    """Each window is played up to its first turn unmeasured, then the windows take turns, so a
+    slow spell of the host falls on all of them: here a spell of 2 s answers that starts once
+    every window is being measured leaves the windows' p50s equal."""
+    bench = _bench_module()
+    windows = ((1, 4), (7, 10))
+    questions = [f"question {number}" for number in range(30)]
+    asked: list[tuple[str, str]] = []
+
+    def ask(url, sender, text):
+        asked.append((sender, text))
+        measuring = len(asked) > 6  # the 6 unmeasured turns of the second window come first
+        return 2.0 if measuring and len(asked) % 4 in (0, 1) else 0.01
+
+    monkeypatch.setattr(bench, "ask", ask)
+    result = bench.growth("http://127.0.0.1:1", questions, windows)
+
+    second, first = asked[0][0], asked[6][0]
+    assert first != second
+    assert [sender for sender, _ in asked[:6]] == [second] * 6
+    assert [sender for sender, _ in asked[6:]] == [first, second] * 4
+    turns = {sender: [text for who, text in asked if who == sender] for sender in (first, second)}
+    assert turns[second] == [bench.growth_question(questions, windows, turn) for turn in range(1, 11)]
+    assert turns[first] == turns[second][6:]  # the same questions at both depths
+    assert result["growth_p50_1_4_ms"] == result["growth_p50_7_10_ms"]
+    assert result["growth_sender"] == second
+
+
 def test_throughput_is_the_median_window_and_errors_add_up(monkeypatch):
     bench = _bench_module()
     figures = iter([(120.0, 0), (80.0, 2), (100.0, 1)])
