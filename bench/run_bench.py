@@ -688,7 +688,7 @@ def chart(results: dict[str, dict[str, float]], path: Path) -> None:
         for share, style in (("p50", "-o"), ("p95", "--o")):
             values = [results[name][f"growth_{share}_{first}_{last}_ms"] for first, last in windows]
             curve.plot(turns, values, style, color=colour, label=f"{label} {share}")
-    curve.set_title("Growth curve: latency by turn of one conversation (ms, lower is better)", fontsize=9)
+    curve.set_title("Growth curve: latency by how far into a conversation (ms, lower is better)", fontsize=9)
     curve.set_yscale("log")
     curve.legend(fontsize=8)
     figure.tight_layout()
