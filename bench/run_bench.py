@@ -6,7 +6,8 @@ model, serves it with its action server on loopback, and measures: p50/p95 laten
 RSS of the Rasa and action server processes; training time; model size; accuracy on the
 held-out conversations (tests/eval/heldout.yml, faq_eval format). Then, for long
 conversations: the growth curve (p50/p95 at turns 1-20, 181-200 and 481-500, each window a
-conversation of its own played up to it, the windows measured side by side) and 1 and 10 users each continuing a 200-turn conversation; and for (a)
+conversation of its own played up to it, the windows measured side by side) and 1 and 10
+users each continuing a 200-turn conversation; and for (a)
 resident memory over 10,000 messages in 500 conversations. Prints the tables with the
 ratios (a)/(b) and the targets met or not, writes results/bench/bench.json, bench.md and
 bench.png (with the growth curve), and reports progress as it goes.
@@ -349,17 +350,17 @@ def growth(url: str, questions: list[str], windows: tuple[tuple[int, int], ...])
     Returns them with the id of the longest conversation (`growth_sender`)."""
     run = uuid.uuid4().hex[:8]
     senders = [f"bench-growth-{first}-{run}" for first, _ in windows]
-    for sender, (first, _) in zip(senders, windows):
+    for sender, (first, _) in zip(senders, windows, strict=True):
         for turn in range(1, first):
             ask(url, sender, growth_question(questions, windows, turn))
     latencies: list[list[float]] = [[] for _ in windows]
     for offset in range(max(last - first + 1 for first, last in windows)):
-        for measured, sender, (first, last) in zip(latencies, senders, windows):
+        for measured, sender, (first, last) in zip(latencies, senders, windows, strict=True):
             if first + offset <= last:
                 text = growth_question(questions, windows, first + offset)
                 measured.append(ask(url, sender, text) * 1000)
     result: dict[str, Any] = {"growth_sender": senders[-1]}
-    for window, (first, last) in zip(latencies, windows):
+    for window, (first, last) in zip(latencies, windows, strict=True):
         result[f"growth_p50_{first}_{last}_ms"] = statistics.median(window)
         result[f"growth_p95_{first}_{last}_ms"] = percentile(window, 0.95)
     return result
