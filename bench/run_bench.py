@@ -464,7 +464,7 @@ def measure(
 def long_conversation_figures(
     name: str, server: Server, questions: list[str], smoke: bool
 ) -> dict[str, float]:
-    """The growth curve of one conversation, then 1 and 10 users each continuing a conversation
+    """The growth curve (`growth`), then 1 and 10 users each continuing a conversation
     that is already LONG_CONVERSATION_TURNS turns long."""
     windows = SMOKE_GROWTH_WINDOWS if smoke else GROWTH_WINDOWS
     log(f"{name}: growth curve, turns {windows} of conversations measured side by side")
