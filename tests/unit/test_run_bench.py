@@ -33,9 +33,9 @@ def test_every_growth_window_asks_the_same_questions_in_the_same_order():
 
 
 def test_growth_windows_are_measured_side_by_side_each_at_its_own_depth(monkeypatch):
-    """Each window is played up to its first turn unmeasured, then the windows take turns, so a
-    slow spell of the host falls on all of them: here a spell of 2 s answers that starts once
-    every window is being measured leaves the windows' p50s equal."""
+    """Each window is played up to its first turn unmeasured, then the windows take turns, so
+    slow answers of the host fall on all of them: here every other pair of measured answers
+    takes 2 s, and the windows' p50s come out equal."""
     bench = _bench_module()
     windows = ((1, 4), (7, 10))
     questions = [f"question {number}" for number in range(30)]
