@@ -1,9 +1,10 @@
 """The scale-out nginx template (deploy/nginx.conf.template), in front of a stand-in upstream:
-only the channels and health pass, Rasa's HTTP API never does, bodies are capped and one
-address is rate limited."""
+only the channels and health pass, Rasa's HTTP API never does, bodies are capped, one
+address is rate limited, and a kept-open connection stays with one Rasa process."""
 
 from __future__ import annotations
 
+import http.client
 import shutil
 import sys
 import urllib.error
@@ -36,51 +37,67 @@ def _status(url: str, data: bytes | None = None) -> int:
         return error.code
 
 
-@pytest.fixture(scope="module")
-def proxy(tmp_path_factory):
+def _upstream(root, name: str, files: dict[str, str]):
+    """A stand-in upstream serving `files` (path: text) from a folder of its own."""
+    folder = root / name
+    for path, text in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text, encoding="utf-8")
+    port = free_port()
+    server = start_server(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(folder)],
+        log_path=root / f"{name}.log",
+        ready_urls=[f"http://127.0.0.1:{port}/index.html"],
+        name=f"stand-in upstream {name}",
+    )
+    return server, port
+
+
+def _nginx(root, upstream_ports: list[int], rate_per_second: int, rate_burst: int):
     if shutil.which("nginx") is None:
         pytest.fail("nginx is not installed: run `make system` (scripts/install_system_packages.sh)")
-    root = tmp_path_factory.mktemp("proxy")
-    upstream_dir = root / "upstream"
-    for name in UPSTREAM_FILES:
-        (upstream_dir / name).parent.mkdir(parents=True, exist_ok=True)
-        (upstream_dir / name).write_text("upstream", encoding="utf-8")
-    upstream_port, proxy_port = free_port(), free_port()
+    proxy_port = free_port()
     prefix = (root / "nginx").resolve()
     prefix.mkdir()
+    servers = "\n".join(f"        server 127.0.0.1:{port};" for port in upstream_ports)
     config = Template((PROJECT / "deploy" / "nginx.conf.template").read_text()).safe_substitute(
         PREFIX=str(prefix),
         RASA_PORT=proxy_port,
         ACTION_PORT=free_port(),
-        RASA_SERVERS=f"        server 127.0.0.1:{upstream_port};",
-        ACTION_SERVERS=f"        server 127.0.0.1:{upstream_port};",
-        RATE_PER_SECOND=2,
-        RATE_BURST=3,
+        RASA_SERVERS=servers,
+        ACTION_SERVERS=servers,
+        RATE_PER_SECOND=rate_per_second,
+        RATE_BURST=rate_burst,
     )
     (prefix / "nginx.conf").write_text(config, encoding="utf-8")
-    upstream = start_server(
-        [
-            sys.executable,
-            "-m",
-            "http.server",
-            str(upstream_port),
-            "--bind",
-            "127.0.0.1",
-            "-d",
-            str(upstream_dir),
-        ],
-        log_path=root / "upstream.log",
-        ready_urls=[f"http://127.0.0.1:{upstream_port}/index.html"],
-        name="stand-in upstream",
-    )
     nginx = start_server(
         [shutil.which("nginx"), "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
         log_path=root / "nginx.log",
         ready_port=proxy_port,
         name="nginx",
     )
+    return nginx, proxy_port
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory):
+    root = tmp_path_factory.mktemp("proxy")
+    upstream, upstream_port = _upstream(root, "upstream", dict.fromkeys(UPSTREAM_FILES, "upstream"))
+    nginx, proxy_port = _nginx(root, [upstream_port], rate_per_second=2, rate_burst=3)
     yield f"http://127.0.0.1:{proxy_port}"
     stop_all([nginx, upstream])
+
+
+@pytest.fixture(scope="module")
+def two_processes(tmp_path_factory):
+    """nginx in front of two stand-in Rasa processes, each answering with its own name."""
+    root = tmp_path_factory.mktemp("two-processes")
+    upstreams = [
+        _upstream(root, name, {"index.html": name, "webhooks/rest/index.html": name}) for name in ("A", "B")
+    ]
+    nginx, proxy_port = _nginx(root, [port for _, port in upstreams], rate_per_second=1000, rate_burst=1000)
+    yield proxy_port
+    stop_all([nginx, *(server for server, _ in upstreams)])
 
 
 def test_only_the_channels_and_health_pass_and_the_api_never_does(proxy: str) -> None:
@@ -99,3 +116,28 @@ def test_a_large_body_is_refused_by_the_proxy(proxy: str) -> None:
 def test_a_flood_from_one_address_gets_429(proxy: str) -> None:
     statuses = [_status(f"{proxy}/webhooks/rest/") for _ in range(12)]
     assert 429 in statuses and 200 in statuses, statuses
+
+
+def test_a_kept_open_connection_stays_with_one_process_and_new_ones_spread(two_processes: int) -> None:
+    """Affinity by connection: a chat client reusing its connection keeps finding its
+    conversation in the same process's memory; any process still serves new connections."""
+
+    def answer(connection: http.client.HTTPConnection) -> str:
+        connection.request("GET", "/webhooks/rest/")
+        response = connection.getresponse()
+        assert response.status == 200
+        return response.read().decode()
+
+    kept_open = http.client.HTTPConnection("127.0.0.1", two_processes, timeout=10)
+    try:
+        assert len({answer(kept_open) for _ in range(10)}) == 1
+    finally:
+        kept_open.close()
+    served = set()
+    for _ in range(30):  # both get some of 30 new connections, unless 1 in 2**29 chance
+        connection = http.client.HTTPConnection("127.0.0.1", two_processes, timeout=10)
+        try:
+            served.add(answer(connection))
+        finally:
+            connection.close()
+    assert served == {"A", "B"}

@@ -77,7 +77,7 @@ def test_every_rasa_process_sees_every_conversation(cluster):
 
 
 def test_a_slack_message_sent_to_two_processes_is_answered_once(cluster, fake_slack):
-    """Slack's retry of one message reaching the other process (nginx round-robin) gets no
+    """Slack's retry of one message reaching the other process (on a new connection) gets no
     second reply: the seen-set is in Redis, shared by the processes."""
     import time
     import uuid

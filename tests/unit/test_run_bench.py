@@ -1,5 +1,6 @@
 """bench/run_bench.py: the growth curve's windows ask the same questions, so they differ
-only in how far into the conversation they are."""
+only in how far into the conversation they are; figures compared by a target are measured
+side by side; the tables and targets read the results right."""
 
 from __future__ import annotations
 
@@ -75,21 +76,67 @@ def test_throughput_is_the_median_window_and_errors_add_up(monkeypatch):
     assert measured["errors"] == 3
 
 
-def test_the_scale_out_table_gives_the_two_process_ratio_and_is_empty_without_a_run():
+def test_the_scale_out_table_gives_the_ratios_and_is_empty_without_a_run():
     bench = _bench_module()
     assert bench.scale_out_table({}) == ""
     scaled = {
+        "scale_single_throughput_10": 125.0,
         "scale_1p_throughput_10": 100.0,
         "scale_2p_throughput_10": 160.0,
+        "scale_single_throughput_50": 120.0,
         "scale_1p_throughput_50": 90.0,
         "scale_2p_throughput_50": 135.0,
     }
     table = bench.scale_out_table(scaled)
-    assert "| throughput, 10 users (msg/s) | 100.0 | 160.0 | 1.60 |" in table
-    assert "| throughput, 50 users (msg/s) | 90.0 | 135.0 | 1.50 |" in table
+    assert "| throughput, 10 users (msg/s) | 125.0 | 100.0 | 160.0 | 0.80 | 1.60 |" in table
+    assert "| throughput, 50 users (msg/s) | 120.0 | 90.0 | 135.0 | 0.75 | 1.50 |" in table
     assert "ceiling" not in table
     with_ceiling = bench.scale_out_table({**scaled, "machine_parallel_speedup": 1.62})
     assert "two CPU-bound processes ran at 1.62x one" in with_ceiling
+    # Figures of an older run, without the single machine measured alongside.
+    older = {key: value for key, value in scaled.items() if "single" not in key}
+    assert "| throughput, 10 users (msg/s) | - | 100.0 | 160.0 | - | 1.60 |" in bench.scale_out_table(older)
+
+
+def test_side_by_side_windows_take_turns_and_each_server_gets_its_own_median(monkeypatch):
+    """The servers' windows alternate (A B, B A, A B), so a slow spell of the host falls on
+    each of them: here the 3rd and 4th windows measured are slow, one of each server's."""
+    bench = _bench_module()
+    measured: list[str] = []
+
+    def one_window(url, questions, users, **load_args):
+        measured.append(url)
+        slow = len(measured) in (3, 4)
+        return {"throughput": (50.0 if slow else 100.0) * (2 if url == "two" else 1), "errors": 0}
+
+    monkeypatch.setattr(bench, "load", one_window)
+    result = bench.load_windows_side_by_side({1: "one", 2: "two"}, ["q"], 10, 3, seconds=20)
+    assert measured == ["one", "two", "two", "one", "one", "two"]
+    assert result[1]["throughput_windows"] == [50.0, 100.0, 100.0]
+    assert result[2]["throughput_windows"] == [100.0, 200.0, 200.0]
+    assert result[2]["throughput"] / result[1]["throughput"] == 2.0
+
+
+def test_the_scale_out_targets_compare_figures_measured_side_by_side():
+    bench = _bench_module()
+    project = {
+        "growth_p50_1_20_ms": 10.0,
+        "growth_p50_481_500_ms": 10.0,
+        "p50_1_ms": 10.0,
+        "throughput_10": 200.0,  # measured minutes earlier, on a faster spell of the host
+        "long_p50_1_ms": 10.0,
+        "long_throughput_10": 200.0,
+        "scale_single_throughput_10": 150.0,
+        "scale_1p_throughput_10": 125.0,
+        "scale_2p_throughput_10": 190.0,
+    }
+    peer = {"p50_1_ms": 100.0, "throughput_10": 20.0, "long_p50_1_ms": 100.0, "long_throughput_10": 20.0}
+    checks = dict(bench.targets({"project": project, "rasa_default": peer}))
+    assert checks["scale-out, 1 process >= 0.8 x one machine (10 users): 0.83 x"] is True
+    assert checks["scale-out, 2 processes >= 1.5 x 1 (10 users): 1.52 x"] is True
+    older = {key: value for key, value in project.items() if key != "scale_single_throughput_10"}
+    checks = dict(bench.targets({"project": older, "rasa_default": peer}))
+    assert checks["scale-out, 1 process >= 0.8 x one machine (10 users): 0.62 x"] is False
 
 
 def test_the_machines_parallel_speedup_is_measured_with_real_processes(monkeypatch):
