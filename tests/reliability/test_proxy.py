@@ -1,10 +1,11 @@
 """The scale-out nginx template (deploy/nginx.conf.template), in front of a stand-in upstream:
 only the channels and health pass, Rasa's HTTP API never does, bodies are capped, one
-address is rate limited, and a kept-open connection stays with one Rasa process."""
+address is rate limited, and each conversation stays with one Rasa process."""
 
 from __future__ import annotations
 
 import http.client
+import json
 import shutil
 import sys
 import urllib.error
@@ -88,16 +89,48 @@ def proxy(tmp_path_factory):
     stop_all([nginx, upstream])
 
 
+# A stand-in Rasa process: answers every GET and POST with its own name.
+NAMED_UPSTREAM = """
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+class Named(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def _answer(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = sys.argv[1].encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args):
+        pass
+
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[2])), Named).serve_forever()
+"""
+
+
 @pytest.fixture(scope="module")
 def two_processes(tmp_path_factory):
     """nginx in front of two stand-in Rasa processes, each answering with its own name."""
     root = tmp_path_factory.mktemp("two-processes")
+    ports = [free_port(), free_port()]
     upstreams = [
-        _upstream(root, name, {"index.html": name, "webhooks/rest/index.html": name}) for name in ("A", "B")
+        start_server(
+            [sys.executable, "-c", NAMED_UPSTREAM, name, str(port)],
+            log_path=root / f"{name}.log",
+            ready_port=port,
+            name=f"stand-in process {name}",
+        )
+        for name, port in zip("AB", ports, strict=True)
     ]
-    nginx, proxy_port = _nginx(root, [port for _, port in upstreams], rate_per_second=1000, rate_burst=1000)
+    nginx, proxy_port = _nginx(root, ports, rate_per_second=1000, rate_burst=1000)
     yield proxy_port
-    stop_all([nginx, *(server for server, _ in upstreams)])
+    stop_all([nginx, *upstreams])
 
 
 def test_only_the_channels_and_health_pass_and_the_api_never_does(proxy: str) -> None:
@@ -118,26 +151,38 @@ def test_a_flood_from_one_address_gets_429(proxy: str) -> None:
     assert 429 in statuses and 200 in statuses, statuses
 
 
-def test_a_kept_open_connection_stays_with_one_process_and_new_ones_spread(two_processes: int) -> None:
-    """Affinity by connection: a chat client reusing its connection keeps finding its
-    conversation in the same process's memory; any process still serves new connections."""
-
-    def answer(connection: http.client.HTTPConnection) -> str:
-        connection.request("GET", "/webhooks/rest/")
+def _served_by(port: int, sender: str | None = None, connection: http.client.HTTPConnection | None = None) -> str:
+    """Which stand-in process answered a REST message from `sender` (a GET without one), on
+    `connection` or on a new connection."""
+    own = connection is None
+    connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        if sender is None:
+            connection.request("GET", "/webhooks/rest/")
+        else:
+            body = json.dumps({"sender": sender, "message": "hi"}).encode()
+            connection.request("POST", "/webhooks/rest/webhook", body, {"Content-Type": "application/json"})
         response = connection.getresponse()
         assert response.status == 200
         return response.read().decode()
+    finally:
+        if own:
+            connection.close()
 
+
+def test_each_conversation_stays_with_one_process_and_conversations_spread(two_processes: int) -> None:
+    """A process finds the conversations it serves in its own memory (no catch-up read of
+    another process's turn); the conversations are shared out among the processes."""
+    for sender in ("alice", "bob", "carol"):
+        assert len({_served_by(two_processes, sender) for _ in range(8)}) == 1, sender
+    served = {_served_by(two_processes, f"visitor-{number}") for number in range(40)}
+    assert served == {"A", "B"}  # all 40 on one process: a 1 in 2**39 chance
+
+
+def test_without_a_sender_a_kept_open_connection_stays_with_one_process(two_processes: int) -> None:
     kept_open = http.client.HTTPConnection("127.0.0.1", two_processes, timeout=10)
     try:
-        assert len({answer(kept_open) for _ in range(10)}) == 1
+        assert len({_served_by(two_processes, connection=kept_open) for _ in range(10)}) == 1
     finally:
         kept_open.close()
-    served = set()
-    for _ in range(30):  # both get some of 30 new connections, unless 1 in 2**29 chance
-        connection = http.client.HTTPConnection("127.0.0.1", two_processes, timeout=10)
-        try:
-            served.add(answer(connection))
-        finally:
-            connection.close()
-    assert served == {"A", "B"}
+    assert {_served_by(two_processes) for _ in range(40)} == {"A", "B"}  # new connections spread

@@ -1,7 +1,7 @@
 """Scale-out on real components: 2 Rasa processes and 2 action servers behind nginx,
 sharing PostgreSQL (tracker store) and Redis (lock store), driven by 50 concurrent
-conversations. Zero errors; every user message stored exactly once, in order, in its
-conversation.
+conversations whose turns go to nginx and straight to each process in turn. Zero errors;
+every user message stored exactly once, in order, in its conversation.
 """
 
 from __future__ import annotations
@@ -32,15 +32,20 @@ def _ask(url: str, sender: str, text: str) -> list:
     return ask(url, sender, text, timeout=120)
 
 
-def _conversation(url: str) -> tuple:
+def _conversation(urls: list[str], first: int = 0) -> tuple:
+    """A conversation whose turns go to `urls` in turn, starting at `first`."""
     sender = f"scale-{uuid.uuid4().hex}"
-    replies = [_ask(url, sender, turn) for turn in TURNS]
+    replies = [_ask(urls[(first + number) % len(urls)], sender, turn) for number, turn in enumerate(TURNS)]
     return sender, replies
 
 
 def test_fifty_concurrent_conversations_are_stored_once_and_in_order(cluster):
+    """Each conversation's turns go in turn to nginx and straight to each Rasa process:
+    nginx keeps a conversation with one process, and here every process serves turns of
+    every conversation, each catching up with the others' turns."""
+    urls = [cluster.url, *cluster.rasa_urls]
     with ThreadPoolExecutor(max_workers=CONVERSATIONS) as pool:
-        results = list(pool.map(lambda _: _conversation(cluster.url), range(CONVERSATIONS)))
+        results = list(pool.map(lambda number: _conversation(urls, number), range(CONVERSATIONS)))
     assert all(all(replies) for _, replies in results), "a turn got no reply"
 
     import sqlalchemy as sa
@@ -57,7 +62,7 @@ def test_fifty_concurrent_conversations_are_stored_once_and_in_order(cluster):
     engine.dispose()
     assert all(texts == TURNS for texts in stored.values()), {s: t for s, t in stored.items() if t != TURNS}
     print(
-        f"\nscale-out: {CONVERSATIONS} conversations x {len(TURNS)} turns through nginx, "
+        f"\nscale-out: {CONVERSATIONS} conversations x {len(TURNS)} turns (nginx and each process), "
         f"{sum(len(t) for t in stored.values())} user events stored once and in order"
     )
 
@@ -65,7 +70,7 @@ def test_fifty_concurrent_conversations_are_stored_once_and_in_order(cluster):
 def test_every_rasa_process_sees_every_conversation(cluster):
     from deploy.local_cluster import TOKEN
 
-    sender, _ = _conversation(cluster.url)
+    sender, _ = _conversation([cluster.url])
     trackers = []
     for url in cluster.rasa_urls:
         with urllib.request.urlopen(
