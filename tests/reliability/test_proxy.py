@@ -151,7 +151,9 @@ def test_a_flood_from_one_address_gets_429(proxy: str) -> None:
     assert 429 in statuses and 200 in statuses, statuses
 
 
-def _served_by(port: int, sender: str | None = None, connection: http.client.HTTPConnection | None = None) -> str:
+def _served_by(
+    port: int, sender: str | None = None, connection: http.client.HTTPConnection | None = None
+) -> str:
     """Which stand-in process answered a REST message from `sender` (a GET without one), on
     `connection` or on a new connection."""
     own = connection is None
