@@ -104,7 +104,7 @@ eval: install ## Score a running stack (RASA_API_TOKEN set) on the held-out conv
 	$(EVAL) $(or $(CASES),tests/eval/heldout.yml) --report results/eval/heldout.json
 
 eval-real: install ## Score a running stack on the real and the blind questions, per language and kind
-	$(EVAL) tests/real_questions tests/blind_questions --quiet --report results/eval/real.json
+	$(EVAL) tests/real_questions tests/blind_questions tests/blind_questions_2 --quiet --report results/eval/real.json
 
 bench: install-dev train ## Benchmark the project against Rasa's defaults (~20 min on 2 cores once trained; results/bench/)
 	$(PYTHON) bench/run_bench.py

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.dialogue import resolve_turn
+from actions.dialogue import Turn, resolve_turn
 from actions.knowledge_store import shared_knowledge
 from actions.messages import answer_messages, table_message
 from faq.knowledge import KnowledgeBase
@@ -31,24 +31,27 @@ class ActionAnswer(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        knowledge = self.knowledge
-        turn = resolve_turn(tracker, knowledge)
-        if turn.aspect is None:
-            # Reached only through a misconfigured rule; say so in the user's language.
-            dispatcher.utter_message(text=knowledge.phrase(Phrase.FALLBACK, turn.language))
-            return [SlotSet(SLOT_LANGUAGE, turn.language)]
-        if turn.table_aspects:
-            dispatcher.utter_message(**table_message(turn.table_aspects, knowledge, turn.language))
-            return [
-                SlotSet(SLOT_ASPECT, turn.aspect),
-                SlotSet(SLOT_SUBJECT, turn.subject),
-                SlotSet(SLOT_LANGUAGE, turn.language),
-            ]
-        answer = knowledge.answer(turn.aspect, turn.subject, turn.language, focus=turn.focus)
-        for message in answer_messages(answer, knowledge):
-            dispatcher.utter_message(**message)
+        return answer_turn(dispatcher, resolve_turn(tracker, self.knowledge), self.knowledge)
+
+
+def answer_turn(dispatcher: CollectingDispatcher, turn: Turn, knowledge: KnowledgeBase) -> list[EventType]:
+    """Sends the answer to a resolved turn and returns the slots it sets."""
+    if turn.aspect is None:
+        # Reached only through a misconfigured rule; say so in the user's language.
+        dispatcher.utter_message(text=knowledge.phrase(Phrase.FALLBACK, turn.language))
+        return [SlotSet(SLOT_LANGUAGE, turn.language)]
+    if turn.table_aspects:
+        dispatcher.utter_message(**table_message(turn.table_aspects, knowledge, turn.language))
         return [
-            SlotSet(SLOT_ASPECT, answer.aspect),
-            SlotSet(SLOT_SUBJECT, answer.subject),
-            SlotSet(SLOT_LANGUAGE, answer.language),
+            SlotSet(SLOT_ASPECT, turn.aspect),
+            SlotSet(SLOT_SUBJECT, turn.subject),
+            SlotSet(SLOT_LANGUAGE, turn.language),
         ]
+    answer = knowledge.answer(turn.aspect, turn.subject, turn.language, focus=turn.focus)
+    for message in answer_messages(answer, knowledge):
+        dispatcher.utter_message(**message)
+    return [
+        SlotSet(SLOT_ASPECT, answer.aspect),
+        SlotSet(SLOT_SUBJECT, answer.subject),
+        SlotSet(SLOT_LANGUAGE, answer.language),
+    ]

@@ -9,7 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.dialogue import latest_intent, mentioned, turn_language
+from actions.answer_actions import answer_turn
+from actions.dialogue import latest_intent, mentioned, referred_intent, resolve_turn, turn_language
 from actions.knowledge_store import shared_knowledge
 from actions.messages import capabilities_message, did_you_mean_message
 from faq.knowledge import KnowledgeBase
@@ -137,7 +138,9 @@ class ActionClarify(_PhraseAction):
 
     Offers the likeliest aspects as buttons when the classifier had candidates; asks to
     rephrase when it had none (unknown words); and answers a message in a language the
-    assistant does not speak in English, listing the five it does.
+    assistant does not speak in English, listing the five it does. A question that only
+    points back ("why is it important?", nlu_components/reference_guard.py) is answered
+    about the conversation's subject when an earlier turn gave it one.
     """
 
     def name(self) -> str:
@@ -152,6 +155,10 @@ class ActionClarify(_PhraseAction):
             language = turn_language(tracker)
             dispatcher.utter_message(text=self.knowledge.phrase(Phrase.UNSUPPORTED_LANGUAGE, language))
             return [SlotSet(SLOT_LANGUAGE, language)]
+        referred = referred_intent(tracker)
+        if referred is not None:
+            # "and why is it important?" after an answer: "it" is the conversation's subject.
+            return answer_turn(dispatcher, resolve_turn(tracker, self.knowledge, referred), self.knowledge)
         return super().run(dispatcher, tracker, domain)
 
     def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> None:

@@ -21,6 +21,7 @@ from faq.protocol import (
     ENTITY_SUBJECT,
     FOLLOW_UP_INTENT,
     LANGUAGE_SCORES,
+    REFERS_BACK,
     SLOT_ASPECT,
     SLOT_LANGUAGE,
     SLOT_LANGUAGE_PINNED,
@@ -64,6 +65,15 @@ def mentioned(tracker: Tracker, entity: str) -> list[str]:
     return values
 
 
+def referred_intent(tracker: Tracker) -> str | None:
+    """The knowledge intent of a question that points back ("why is it important?"), when the
+    conversation has a subject for it to point to: an earlier turn was answered."""
+    intent = tracker.latest_message.get(REFERS_BACK)
+    if isinstance(intent, str) and tracker.get_slot(SLOT_SUBJECT) and tracker.get_slot(SLOT_ASPECT):
+        return intent
+    return None
+
+
 def turn_language(tracker: Tracker) -> str:
     """The language to answer in: the user's, unless they pinned one or wrote too little to tell."""
     raw_scores = tracker.latest_message.get(LANGUAGE_SCORES)
@@ -95,12 +105,13 @@ def subject_mentions(tracker: Tracker) -> list[tuple[str, str]]:
     return found
 
 
-def resolve_turn(tracker: Tracker, knowledge: KnowledgeBase) -> Turn:
+def resolve_turn(tracker: Tracker, knowledge: KnowledgeBase, intent: str | None = None) -> Turn:
     """Works out the language, aspect and subject the current turn asks about.
 
     The aspect is None when the turn is not a knowledge question (small talk, fallback).
+    `intent` replaces the latest message's own, for a question that refers back (REFERS_BACK).
     """
-    intent = latest_intent(tracker)
+    intent = intent or latest_intent(tracker)
     language = turn_language(tracker)
     previous_aspect = tracker.get_slot(SLOT_ASPECT)
     previous_subject = tracker.get_slot(SLOT_SUBJECT)

@@ -52,6 +52,10 @@ KNOWN_VOCABULARY = "known_vocabulary"
 UNSUPPORTED_LANGUAGE = "unsupported_language"
 ASPECT_MENTIONS = "aspect_mentions"
 COMPARISON_FOCUS = "comparison_focus"
+# A question that names no subject and points back ("why is it important?", faq/references.py):
+# its intent is `nlu_fallback` and this key keeps the knowledge intent the classifier chose,
+# which the dialogue answers when the conversation has a subject to refer to.
+REFERS_BACK = "refers_back"
 # Whether an unanswerable message is on the assistant's topic (names a subject or domain term).
 ON_TOPIC = "on_topic"
 

@@ -26,6 +26,7 @@ from faq.protocol import (
     FALLBACK_INTENT,
     LANGUAGE_SCORES,
     OUT_OF_SCOPE_INTENT,
+    REFERS_BACK,
     aspect_of,
 )
 from faq.topic import on_topic
@@ -56,12 +57,15 @@ class Item:
     chosen: str | None = None
 
 
+NO_TOPIC_YET = "(no topic yet)"
+
+
 @dataclass
 class _Conversation:
     """What is known of a conversation so far, from its earlier events."""
 
     language: str = "?"
-    aspect: str = "(no topic yet)"
+    aspect: str = NO_TOPIC_YET
     last_question: str = ""
     last_timestamp: float = 0.0
     # The item of the last question, while a button click may still answer it.
@@ -155,7 +159,7 @@ def _user_turn(
 ) -> Item | None:
     """A user message as an item when it was not answered well; it becomes the last question."""
     parse = data.get("parse_data") or {}
-    intent = (parse.get("intent") or {}).get("name")
+    intent = _answered_intent(parse, state)
     confidence = (parse.get("intent") or {}).get("confidence")
     text = data.get("text") or ""
     language = _language_of(parse, state)
@@ -178,6 +182,16 @@ def _user_turn(
     if kind in ("fallback", "not_covered"):
         state.open_item = item
     return item
+
+
+def _answered_intent(parse: dict[str, Any], state: _Conversation) -> str | None:
+    """The message's intent; for "why is it important?" after an answer, the knowledge intent
+    it was answered with (about the conversation's subject, nlu_components/reference_guard.py)."""
+    intent = (parse.get("intent") or {}).get("name")
+    referred = parse.get(REFERS_BACK)
+    if intent == FALLBACK_INTENT and isinstance(referred, str) and state.aspect != NO_TOPIC_YET:
+        return referred
+    return intent if isinstance(intent, str) else None
 
 
 def _language_of(parse: dict[str, Any], state: _Conversation) -> str:

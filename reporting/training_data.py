@@ -21,7 +21,7 @@ from reporting.grouping import normalise
 
 # "[BPO](subject)", "[BPOs]{"entity": "subject", "value": "bpo"}": the annotation, not the words.
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
-HELD_OUT_FOLDERS = ("nlu_heldout", "real_questions", "blind_questions")
+HELD_OUT_FOLDERS = ("nlu_heldout", "real_questions", "blind_questions", "blind_questions_2")
 
 
 def plain(example: str) -> str:

@@ -260,7 +260,7 @@ def project_copy(root: Path) -> Path:
         root.mkdir(parents=True, exist_ok=True)
         shutil.copy(PROJECT / name, root / name)
     shutil.copytree(PROJECT / "data", root / "data")
-    for folder in ("nlu_heldout", "real_questions", "blind_questions"):
+    for folder in ("nlu_heldout", "real_questions", "blind_questions", "blind_questions_2"):
         shutil.copytree(PROJECT / "tests" / folder, root / "tests" / folder)
     return root
 

@@ -193,3 +193,17 @@ def test_an_aspect_picked_from_the_buttons_labels_the_question_it_answers() -> N
         ("not_covered", "Do BPOs have a dress code?", None),
         ("fallback", "xqzv", None),
     ]
+
+
+def test_a_question_pointing_back_is_a_fallback_only_before_any_answer() -> None:
+    def pointing_back() -> StoredEvent:
+        turn = user_turn("why is it important?", "nlu_fallback", 0.8)
+        turn[1]["parse_data"]["refers_back"] = "ask_advantages"
+        return turn
+
+    first_turn = _collect_one([pointing_back()])
+    after_an_answer = _collect_one(
+        [user_turn("What is BPO?", "ask_definition", 0.9), slot_set("aspect", "definition"), pointing_back()]
+    )
+    assert [item.kind for item in first_turn] == ["fallback"]
+    assert after_an_answer == []
