@@ -12,7 +12,7 @@ from actions.dialogue import Turn, resolve_turn
 from actions.knowledge_store import shared_knowledge
 from actions.messages import answer_messages, table_message
 from faq.knowledge import KnowledgeBase
-from faq.protocol import SLOT_ASPECT, SLOT_LANGUAGE, SLOT_SUBJECT, Phrase
+from faq.protocol import BOTH, COMPARISON_ASPECTS, SLOT_ASPECT, SLOT_LANGUAGE, SLOT_SUBJECT, SUBJECTS, Phrase
 
 
 class ActionAnswer(Action):
@@ -50,8 +50,12 @@ def answer_turn(dispatcher: CollectingDispatcher, turn: Turn, knowledge: Knowled
     answer = knowledge.answer(turn.aspect, turn.subject, turn.language, focus=turn.focus)
     for message in answer_messages(answer, knowledge):
         dispatcher.utter_message(**message)
+    # An answer for the whole field keeps the side the conversation is about in the slot
+    # (a comparison of the two sides is about both).
+    keeps_side = answer.subject == BOTH and turn.side in SUBJECTS and answer.aspect not in COMPARISON_ASPECTS
+    subject = turn.side if keeps_side else answer.subject
     return [
         SlotSet(SLOT_ASPECT, answer.aspect),
-        SlotSet(SLOT_SUBJECT, answer.subject),
+        SlotSet(SLOT_SUBJECT, subject),
         SlotSet(SLOT_LANGUAGE, answer.language),
     ]

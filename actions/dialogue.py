@@ -49,6 +49,10 @@ class Turn:
     table_aspects: tuple[str, ...] = ()
     # A comparison inside one subject ("inbound_outbound"), answered by its own entry.
     focus: str | None = None
+    # The side the conversation is about (named now, or kept from before), even when the
+    # answer is one for the whole field: "How did call centers start?" answers the field's
+    # history, and "and what do they earn?" next is still about call centers.
+    side: str | None = None
 
 
 def latest_intent(tracker: Tracker) -> str | None:
@@ -133,7 +137,7 @@ def resolve_turn(tracker: Tracker, knowledge: KnowledgeBase, intent: str | None 
     subject = named_subject
     if subject is None and previous_subject in (*SUBJECTS, BOTH):
         subject = previous_subject
-    return Turn(intent, language, aspect, knowledge.subject_for(aspect, subject))
+    return Turn(intent, language, aspect, knowledge.subject_for(aspect, subject), side=subject)
 
 
 def table_aspects(tracker: Tracker, knowledge: KnowledgeBase, intent: str | None) -> tuple[str, ...]:

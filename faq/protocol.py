@@ -26,6 +26,8 @@ BPO = "bpo"
 CALL_CENTER = "call_center"
 SUBJECTS = (BPO, CALL_CENTER)
 BOTH = "both"
+# Aspects that compare the two sides: always about both, whichever side a conversation is on.
+COMPARISON_ASPECTS = ("difference", "relationship", "choosing")
 
 # Slots the actions set and read (domain.yml declares them); the evaluation reads the first three.
 SLOT_ASPECT = "aspect"

@@ -65,3 +65,24 @@ def test_without_a_knowledge_base_given_it_serves_the_shared_one(small_knowledge
     monkeypatch.setattr(actions.answer_actions, "shared_knowledge", lambda: small_knowledge)
     assert ActionAnswer().knowledge is small_knowledge
     assert ActionAnswer().name() == "action_answer"
+
+
+def test_an_answer_for_the_whole_field_keeps_the_side_the_conversation_is_on(small_knowledge, dispatcher):
+    # "How did call centers start?" gets the field's history; "and what do they earn?" next is
+    # still about call centers, so the slot keeps the side named.
+    named = make_tracker(
+        "ask_history", "How did call centers start?", [subject("call_center")], language_scores=scores("en")
+    )
+    kept = make_tracker(
+        "ask_attrition", "and the turnover?", language_scores=scores("en"), slots={"subject": "bpo"}
+    )
+    assert slots_set(ActionAnswer(small_knowledge).run(dispatcher, named, {}))["subject"] == "call_center"
+    assert slots_set(ActionAnswer(small_knowledge).run(dispatcher, kept, {}))["subject"] == "bpo"
+    assert texts_sent(dispatcher)[0] == "history both answer [en]"
+
+
+def test_a_comparison_of_the_two_sides_is_about_both_whatever_came_before(small_knowledge, dispatcher):
+    tracker = make_tracker(
+        "ask_difference", "and the difference?", language_scores=scores("en"), slots={"subject": "bpo"}
+    )
+    assert slots_set(ActionAnswer(small_knowledge).run(dispatcher, tracker, {}))["subject"] == "both"
