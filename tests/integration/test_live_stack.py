@@ -48,7 +48,7 @@ def test_real_and_blind_questions_do_not_regress(stack):
     real, real_per_language = _evaluate(stack, REAL)
     blind, blind_per_language = _evaluate(stack, BLIND)
     blind_2, blind_2_per_language = _evaluate(stack, BLIND_2)
-    assert real >= 0.72 and min(real_per_language.values()) >= 0.65, real_per_language
+    assert real >= 0.7 and min(real_per_language.values()) >= 0.6, real_per_language
     assert blind >= 0.95 and min(blind_per_language.values()) >= 0.9, blind_per_language
     assert blind_2 >= 0.88 and min(blind_2_per_language.values()) >= 0.8, blind_2_per_language
 
