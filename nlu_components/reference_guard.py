@@ -19,14 +19,13 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from faq.language import names_domain_term
+from faq.language import message_language, names_domain_term
 from faq.protocol import (
     CAPABILITIES_INTENT,
     ENTITY_SUBJECT,
     FALLBACK_INTENT,
     LANGUAGE_SCORES,
     REFERS_BACK,
-    SCORE_LANGUAGE,
     aspect_of,
 )
 from faq.references import refers_back
@@ -80,6 +79,4 @@ def _refers_back(message: Message) -> bool:
         return False
     if names_domain_term(text):
         return False
-    scores = message.get(LANGUAGE_SCORES) or []
-    language = scores[0].get(SCORE_LANGUAGE) if scores and isinstance(scores[0], dict) else None
-    return isinstance(language, str) and refers_back(text, language)
+    return refers_back(text, message_language(message.get(LANGUAGE_SCORES), text))
