@@ -50,8 +50,8 @@ class Turn:
     # A comparison inside one subject ("inbound_outbound"), answered by its own entry.
     focus: str | None = None
     # The side the conversation is about (named now, or kept from before), even when the
-    # answer is one for the whole field: "How did call centers start?" answers the field's
-    # history, and "and what do they earn?" next is still about call centers.
+    # answer is one for the whole field: "How did call centers get started?" answers the
+    # field's history, and "why is it so stressful?" next is still about call centers.
     side: str | None = None
 
 

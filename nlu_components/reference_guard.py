@@ -22,10 +22,12 @@ from rasa.shared.nlu.training_data.message import Message
 from faq.language import message_language, names_domain_term
 from faq.protocol import (
     CAPABILITIES_INTENT,
+    COMPARISON_ASPECTS,
     ENTITY_SUBJECT,
     FALLBACK_INTENT,
     LANGUAGE_SCORES,
     REFERS_BACK,
+    aspect_intent,
     aspect_of,
 )
 from faq.references import refers_back
@@ -39,9 +41,7 @@ class ReferenceGuard(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         # Questions about both sides at once: "compare their pay" or "how are they related?"
         # can only mean BPO and call centers, first turn or not.
-        return {
-            "about_both_sides": ["ask_difference", "ask_relationship", "ask_choosing", CAPABILITIES_INTENT]
-        }
+        return {"about_both_sides": [*map(aspect_intent, COMPARISON_ASPECTS), CAPABILITIES_INTENT]}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.about_both_sides = frozenset({**self.get_default_config(), **config}["about_both_sides"])
