@@ -35,8 +35,7 @@ import copy
 import json
 import logging
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple, TypeVar
@@ -105,9 +104,9 @@ class _WindowedSQLTrackerStore(SQLTrackerStore):
             return await super().retrieve(sender_id)
         remembered = self._remembered.get(sender_id)
         if remembered is None:
-            remembered = self._read(sender_id)
+            remembered = await self._read(sender_id)
         else:
-            remembered = self._refreshed(sender_id, remembered)
+            remembered = await self._refreshed(sender_id, remembered)
         return self._hand_out(remembered.tracker) if remembered.tracker is not None else None
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -120,7 +119,7 @@ class _WindowedSQLTrackerStore(SQLTrackerStore):
         rows = (remembered.unsaved if remembered else []) + [_row_data(event) for event in new_events]
         try:
             if rows:
-                version = self._append(sender_id, rows)
+                version = await self._append(sender_id, rows)
             else:
                 version = remembered.version if remembered else None
         except sa.exc.SQLAlchemyError:
@@ -131,14 +130,13 @@ class _WindowedSQLTrackerStore(SQLTrackerStore):
 
     # --- Reading and writing --------------------------------------------------------------
 
-    def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
+    async def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
         """What is remembered of the conversation, brought up to what the database holds."""
         raise NotImplementedError
 
-    def _read(self, sender_id: str) -> _Remembered:
+    async def _read(self, sender_id: str) -> _Remembered:
         """The conversation's latest session from the database, as Rasa reads it, windowed."""
-        with self.engine.connect() as connection:
-            rows = connection.execute(self._current_session_query(sender_id)).all()
+        rows = await self._current_session_rows(sender_id)
         if not rows:
             remembered = _Remembered(None)
         else:
@@ -148,6 +146,11 @@ class _WindowedSQLTrackerStore(SQLTrackerStore):
             remembered = _Remembered(tracker, version=max(row.id for row in rows))
         self._remember(sender_id, remembered)
         return remembered
+
+    async def _current_session_rows(self, sender_id: str) -> list[Any]:
+        """The rows (id, type_name, data) of the conversation's latest session, in order."""
+        with self.engine.connect() as connection:
+            return connection.execute(self._current_session_query(sender_id)).all()
 
     def _current_session_query(self, sender_id: str) -> Any:
         """Rasa's own query for a conversation's latest session: its events from the latest
@@ -165,7 +168,7 @@ class _WindowedSQLTrackerStore(SQLTrackerStore):
             .order_by(events.c.timestamp, events.c.id)
         )
 
-    def _append(self, sender_id: str, rows: list[dict[str, Any]]) -> int | None:
+    async def _append(self, sender_id: str, rows: list[dict[str, Any]]) -> int | None:
         """Writes the rows in one transaction; returns the version to remember (none here)."""
         with self.engine.begin() as connection:
             connection.execute(self._insert, [{"sender_id": sender_id, **row} for row in rows])
@@ -291,7 +294,7 @@ class CachedSQLiteTrackerStore(_WindowedSQLTrackerStore):
             connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
-    def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
+    async def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
         self._remembered.move_to_end(sender_id)
         return remembered  # the only writer: what it remembers is what is stored
 
@@ -317,16 +320,17 @@ class SharedSQLTrackerStore(_WindowedSQLTrackerStore):
     - Remembers the open conversations as the single-machine store does. Before a turn
       it reads the rows stored after the newest one it remembers (another process's turn),
       unless the Redis lock says this process served the conversation's previous turn too.
-    - A turn costs two statements, each its own transaction (no BEGIN and COMMIT round
-      trips), sent to psycopg2 directly and made on the event loop, as Rasa's SQL store
-      makes them: handing them to a worker thread cost more than the waits it overlapped
-      (1 process 82-96 msg/s with threads, 98-111 without, in most runs).
+    - A turn costs two statements at most, each its own transaction (no BEGIN and COMMIT
+      round trips), sent to psycopg2 directly in its asynchronous mode (runtime/postgres.py):
+      while PostgreSQL commits one turn, the event loop serves the others. Rasa's SQL store
+      blocks the loop for each statement, and handing them to a worker thread cost more than
+      the waits it overlapped (1 process 82-96 msg/s with threads, 98-111 without).
     - Rides out a database restart: Rasa's pool hands out connections a restart has cut, and
       Rasa's fail-safe wrapper then answers from memory and drops the turn from the database.
       Here a read or a save that meets a cut connection, or a database still restarting, is
-      tried again for a few seconds (within the channels' reply budget) before it fails;
-      SQLAlchemy drops the pool's cut connections at the first error. (Testing every
-      connection before use, `pool_pre_ping`, did the same at a third of the throughput.)
+      tried again for a few seconds (within the channels' reply budget) before it fails; the
+      idle connections are dropped at the first such error. (Testing every connection before
+      use, `pool_pre_ping`, did the same at a third of the throughput.)
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -340,18 +344,18 @@ class SharedSQLTrackerStore(_WindowedSQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         await _with_retries(lambda: super(SharedSQLTrackerStore, self).save(tracker))
 
-    def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
+    async def _refreshed(self, sender_id: str, remembered: _Remembered) -> _Remembered:
         """One indexed query for the rows stored after the newest one remembered: none when
         this process served the last turn; another process's turn otherwise, which is applied
         to the remembered window (each turn costs the same, whichever process served it)."""
         if remembered.tracker is None or remembered.version is None:
-            return self._read(sender_id)
+            return await self._read(sender_id)
         if served_here_last(sender_id):
             # This process held the conversation's lock for its previous turn as well
             # (runtime/lock_store.py): nothing has been written since, no query is needed.
             self._remembered.move_to_end(sender_id)
             return remembered
-        rows = self._rows_after(sender_id, remembered.version)
+        rows = await self._rows_after(sender_id, remembered.version)
         if not rows:
             self._remembered.move_to_end(sender_id)
             return remembered
@@ -362,14 +366,35 @@ class SharedSQLTrackerStore(_WindowedSQLTrackerStore):
         self._remember(sender_id, caught_up)
         return caught_up
 
-    def _append(self, sender_id: str, rows: list[dict[str, Any]]) -> int | None:
+    async def _current_session_rows(self, sender_id: str) -> list[Any]:
+        if self._postgres is None:
+            return await super()._current_session_rows(sender_id)
+        # Rasa's query (_current_session_query), written out for the driver.
+        table = self.SQLEvent.__tablename__
+        rows = await self._on_postgres(
+            f"WITH latest AS (SELECT max(timestamp) AS started FROM {table} "
+            "WHERE sender_id = %(sender)s AND type_name = %(session)s) "
+            f"SELECT id, type_name, data FROM {table}, latest WHERE sender_id = %(sender)s "
+            "AND (latest.started IS NULL OR timestamp >= latest.started) ORDER BY timestamp, id",
+            {"sender": sender_id, "session": SessionStarted.type_name},
+        )
+        return [_StoredRow(*row) for row in rows]
+
+    async def _append(self, sender_id: str, rows: list[dict[str, Any]]) -> int | None:
         """Writes the rows atomically; returns the conversation's newest row id, the version
         the next turn checks (on PostgreSQL in the insert's own round trip)."""
         values = [{"sender_id": sender_id, **row} for row in rows]
-        if self._on_psycopg2:
-            # One statement, atomic on its own: no BEGIN and COMMIT round trips around it.
-            with self._driver_cursor() as cursor:
-                return _insert_returning_newest_id(cursor, self.SQLEvent.__tablename__, values)
+        if self._postgres is not None:
+            # One statement, atomic on its own: no BEGIN and COMMIT round trips around it,
+            # and no SQLAlchemy compilation of a statement whose row count varies (which cost
+            # more than the insert itself in the scale-out profile).
+            one_row = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+            inserted = await self._on_postgres(
+                f"INSERT INTO {self.SQLEvent.__tablename__} ({', '.join(_COLUMNS)}) "
+                f"VALUES {', '.join([one_row] * len(values))} RETURNING id",
+                [row[column] for row in values for column in _COLUMNS],
+            )
+            return max(row[0] for row in inserted)
         with self.engine.begin() as connection:
             connection.execute(self._insert, values)
             return self._newest_row_id(sender_id, connection)
@@ -391,15 +416,14 @@ class SharedSQLTrackerStore(_WindowedSQLTrackerStore):
             cached = self.__dict__["_autocommit_engine"] = (self.engine, engine)
         return cached[1]
 
-    def _rows_after(self, sender_id: str, version: int) -> list[Any]:
-        if self._on_psycopg2:
-            with self._driver_cursor() as cursor:
-                cursor.execute(
-                    f"SELECT id, type_name, data FROM {self.SQLEvent.__tablename__} "
-                    "WHERE sender_id = %s AND id > %s ORDER BY id",
-                    (sender_id, version),
-                )
-                return [_StoredRow(*row) for row in cursor.fetchall()]
+    async def _rows_after(self, sender_id: str, version: int) -> list[Any]:
+        if self._postgres is not None:
+            rows = await self._on_postgres(
+                f"SELECT id, type_name, data FROM {self.SQLEvent.__tablename__} "
+                "WHERE sender_id = %s AND id > %s ORDER BY id",
+                (sender_id, version),
+            )
+            return [_StoredRow(*row) for row in rows]
         events = self.SQLEvent.__table__
         with self._autocommit.connect() as connection:
             return connection.execute(
@@ -409,32 +433,28 @@ class SharedSQLTrackerStore(_WindowedSQLTrackerStore):
             ).all()
 
     @property
-    def _on_psycopg2(self) -> bool:
-        return bool(self.engine.dialect.driver == "psycopg2")
+    def _postgres(self) -> Any:
+        """The turn's statements on PostgreSQL (runtime/postgres.py: the event loop serves
+        other messages while the database works), or None on another database."""
+        if self.engine.dialect.driver != "psycopg2":
+            return None
+        cached = self.__dict__.get("_async_postgres")
+        if cached is None or cached[0] is not self.engine:
+            from runtime.postgres import AsyncPostgres
 
-    @contextmanager
-    def _driver_cursor(self) -> Iterator[Any]:
-        """A psycopg2 cursor on a pooled autocommit connection. The turn's two statements
-        go to the driver directly: in the scale-out profile, the catch-up query cost the Rasa
-        process 0.9 ms a turn, mostly in SQLAlchemy's statement building, caching and result
-        handling. The driver's errors are raised as SQLAlchemy's, which the retries know,
-        and after a cut connection the pool starts afresh."""
+            arguments, keywords = self.engine.dialect.create_connect_args(self.engine.url)
+            cached = self.__dict__["_async_postgres"] = (self.engine, AsyncPostgres(arguments, keywords))
+        return cached[1]
+
+    async def _on_postgres(self, sql: str, parameters: Any) -> list[tuple]:
+        """Runs one statement; the driver's errors are raised as SQLAlchemy's, which the
+        retries know (a cut connection: OperationalError, tried again)."""
         import psycopg2
 
-        connection = self._autocommit.raw_connection()
         try:
-            cursor = connection.cursor()
-            try:
-                yield cursor
-            finally:
-                cursor.close()
+            return await self._postgres.fetch(sql, parameters)
         except psycopg2.Error as error:
-            if isinstance(error, (psycopg2.OperationalError, psycopg2.InterfaceError)):
-                connection.invalidate()
-                self._autocommit.dispose()
             raise sa.exc.DBAPIError.instance("", None, error, psycopg2.Error) from error
-        finally:
-            connection.close()
 
 
 class _StoredRow(NamedTuple):
@@ -481,21 +501,6 @@ def _row_data(event: Event) -> dict[str, Any]:
 
 
 _COLUMNS = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
-
-
-def _insert_returning_newest_id(cursor: Any, table: str, values: list[dict[str, Any]]) -> int:
-    """One INSERT of all the rows with RETURNING, through psycopg2's execute_values: one
-    round trip, and no SQLAlchemy compilation of a statement whose row count varies (which
-    cost more than the insert itself in the scale-out profile)."""
-    from psycopg2.extras import execute_values
-
-    inserted = execute_values(
-        cursor,
-        f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES %s RETURNING id",
-        [tuple(row[column] for column in _COLUMNS) for row in values],
-        fetch=True,
-    )
-    return max(row[0] for row in inserted)
 
 
 @cache
