@@ -52,7 +52,7 @@ install: $(VENV)/.installed $(WIDGET_VENDOR) ## Create .venv (Python 3.10, runti
 
 install-dev: install $(VENV)/.installed-dev ## Add the test, lint and benchmark packages
 
-$(MODEL_STAMP): $(VENV)/.installed $(TRAINING_INPUTS) nlu_components/*.py faq/*.py
+$(MODEL_STAMP): $(VENV)/.installed $(TRAINING_INPUTS) nlu_components/*.py policies/*.py faq/*.py
 	@mkdir -p var
 	@echo "Training the model (about 2 minutes on 2 cores; log: $(TRAIN_LOG))"
 	@# --force: Rasa's training cache keys on config and data, not on our components' code.

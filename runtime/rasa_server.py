@@ -6,6 +6,9 @@ that profiling found in Rasa itself removed (see README "Performance").
   open between calls, and a call carries the current turn's events, not the conversation's.
 - The model's graph runs node after node (runtime/graph_runner.py) instead of through
   dask's scheduler.
+- The message processor's own overheads (runtime/processor_overheads.py): deep copies made
+  for debug logs that are off, the domain's emptiness checked on every message, event
+  classes looked up by walking all of them, and tracker copies made by replaying events.
 - Memory used only while the model loads is returned to the system, and JAX, which
   TensorFlow imports for a converter Rasa never uses, is not loaded (runtime/memory.py).
 - The single-machine tracker store (runtime/tracker_store.py) is named in endpoints.yml,
@@ -30,12 +33,22 @@ from runtime.action_calls import (
 )
 from runtime.graph_runner import run_graphs_without_dask
 from runtime.memory import leave_jax_unloaded, trim_after_model_load
+from runtime.processor_overheads import (
+    check_domain_emptiness_once,
+    copy_for_debug_logs_only,
+    copy_trackers_without_replay,
+    resolve_event_types_once,
+)
 
 OPTIMISATIONS = {
     "action reply validation by event type": validate_action_replies_by_event_type,
     "kept-open action server connections": keep_action_server_connections,
     "action calls with the current turn only": send_the_current_turn_only,
     "graph run without dask": run_graphs_without_dask,
+    "deep copies only for debug logs that are on": copy_for_debug_logs_only,
+    "domain emptiness checked once": check_domain_emptiness_once,
+    "event types resolved once": resolve_event_types_once,
+    "tracker copies without replay": copy_trackers_without_replay,
     "memory returned after the model loads": trim_after_model_load,
 }
 

@@ -31,7 +31,6 @@ session), then windowed. On a Rasa release other than the one this was written f
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import logging
 from collections import OrderedDict, deque
@@ -48,6 +47,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from runtime import compatibility
 from runtime.lock_store import served_here_last
+from runtime.processor_overheads import copy_state
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -231,14 +231,9 @@ class _WindowedSQLTrackerStore(SQLTrackerStore):
         events: Iterable[Event] = tracker.events
         if current_session_only:
             events = _current_session(list(tracker.events))
-        copied = copy.copy(tracker)
+        copied = copy_state(tracker)
         copied._max_event_history = self.window_events
         copied.events = deque(events, maxlen=self.window_events)
-        copied.slots = copy.copy(tracker.slots)
-        for name, slot in tracker.slots.items():
-            copied.slots[name] = copy.copy(slot)
-        copied.latest_action = copy.copy(tracker.latest_action)
-        copied.active_loop = copy.copy(tracker.active_loop)
         return copied
 
     # --- Memory -----------------------------------------------------------------------------

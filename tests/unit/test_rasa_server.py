@@ -12,6 +12,10 @@ def test_the_server_entry_point_names_each_optimisation():
         "kept-open action server connections",
         "action calls with the current turn only",
         "graph run without dask",
+        "deep copies only for debug logs that are on",
+        "domain emptiness checked once",
+        "event types resolved once",
+        "tracker copies without replay",
         "memory returned after the model loads",
     }
 
