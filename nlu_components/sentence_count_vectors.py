@@ -12,7 +12,7 @@ the Rasa process's CPU per message (README "Performance").
 
 Training is Rasa's, unchanged (training examples get both kinds of features), so a model
 trained with either class has the same vocabulary and weights;
-tests/unit/test_sentence_count_vectors.py compares the rows with Rasa's.
+tests/integration/test_sentence_count_vectors.py compares the rows with Rasa's.
 """
 
 from __future__ import annotations
