@@ -136,3 +136,32 @@ def test_a_waiting_ticket_learns_the_previous_holder_when_its_turn_comes(redis_p
 
     asyncio.run(run())
     assert seen == {"opening": False, "other": False, "queued": False}
+
+
+def test_waiting_for_redis_does_not_stop_the_event_loop(redis_port):
+    """While Redis is slow to answer (paused here for 0.3 s), the process goes on serving
+    other messages: a ticker on the same event loop keeps ticking. Rasa's blocking client
+    would have stopped it for the whole wait."""
+    store = _store(redis_port)
+    admin = redis.StrictRedis(host="127.0.0.1", port=redis_port, db=3)
+    ticks: list[float] = []
+
+    async def ticker() -> None:
+        while True:
+            ticks.append(time.monotonic())
+            await asyncio.sleep(0.01)
+
+    async def run() -> tuple[float, float]:
+        ticking = asyncio.create_task(ticker())
+        await asyncio.sleep(0.05)
+        admin.execute_command("CLIENT", "PAUSE", 300)
+        started = time.monotonic()
+        async with store.lock("c8"):
+            pass
+        ended = time.monotonic()
+        ticking.cancel()
+        return started, ended
+
+    started, ended = asyncio.run(run())
+    assert ended - started >= 0.25  # the lock did wait for Redis
+    assert len([tick for tick in ticks if started < tick < ended]) >= 10
