@@ -6,7 +6,9 @@ for en, sk, id, sv and fi) and picks the pipeline per message by the language
 LanguageIdentifier found.
 
 Lemmas come from faq/lemmas.py (spacy-lookups-data and simplemma, all five languages),
-compiled into the model for the forms whose lemma the training data has. Lemmas are folded
+compiled into the model for the forms whose lemma the training data has. A Swedish or
+Finnish compound the training data never used also gets a token for each known part
+(faq/compounds.py: "callcenterbranschen" -> "callcenter", "bransch"). Lemmas are folded
 (lower-case, no diacritics) so "výhody", "Vyhody" and "vyhody" share features: users often
 type without diacritics.
 """
@@ -26,12 +28,15 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from faq import language as languages
+from faq.compounds import COMPOUNDING_LANGUAGES, CompoundSplitter
 from faq.lemmas import compile_lemmas, tables_for
 from faq.protocol import LANGUAGE_SCORES
 from faq.text import fold, join_abbreviations, strip_invisible, words
 from nlu_components.model_files import load_json, save_json
 
 LEMMAS_FILE = "lemmas.json"
+# The training data's words in the compounding languages: the parts a compound may split into.
+KNOWN_WORDS_FILE = "known_words.json"
 
 
 @cache
@@ -72,11 +77,17 @@ class MultilingualSpacyTokenizer(Tokenizer):
         model_storage: ModelStorage | None = None,
         resource: Resource | None = None,
         lemmas: dict[str, dict[str, str]] | None = None,
+        known_words: dict[str, list[str]] | None = None,
     ) -> None:
         super().__init__({**self.get_default_config(), **config})
         self._model_storage = model_storage
         self._resource = resource
         self.lemmas = lemmas or {}
+        self.known_words = known_words or {}
+        self.compound_splitters = {
+            language: CompoundSplitter(words_, self.lemmas.get(language, {}), language)
+            for language, words_ in self.known_words.items()
+        }
 
     @classmethod
     def create(
@@ -98,7 +109,8 @@ class MultilingualSpacyTokenizer(Tokenizer):
         **kwargs: Any,
     ) -> MultilingualSpacyTokenizer:
         lemmas = load_json(model_storage, resource, LEMMAS_FILE, {})
-        tokenizer = cls(config, model_storage, resource, lemmas)
+        known_words = load_json(model_storage, resource, KNOWN_WORDS_FILE, {})
+        tokenizer = cls(config, model_storage, resource, lemmas, known_words)
         # Build every language's tokenizer now (~0.7 s each), not inside the first messages.
         for language in languages.SUPPORTED_LANGUAGES:
             spacy_tokenizer(language)
@@ -113,18 +125,29 @@ class MultilingualSpacyTokenizer(Tokenizer):
         self.lemmas = {
             language: compile_lemmas(known, tables_for(language)) for language, known in vocabulary.items()
         }
+        self.known_words = {language: sorted(vocabulary[language]) for language in COMPOUNDING_LANGUAGES}
+        self.compound_splitters = {
+            language: CompoundSplitter(known, self.lemmas[language], language)
+            for language, known in self.known_words.items()
+        }
         if self._model_storage is not None and self._resource is not None:
             save_json(self._model_storage, self._resource, LEMMAS_FILE, self.lemmas)
+            save_json(self._model_storage, self._resource, KNOWN_WORDS_FILE, self.known_words)
         return self._resource
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         text = strip_invisible(message.get(attribute) or "")
         language = language_of(message)
         lemmas = self.lemmas.get(language, {})
+        splitter = self.compound_splitters.get(language)
         tokens = []
         for token in spacy_tokenizer(language)(text):
             if not token.text.strip() or token.is_punct:
                 continue
             lemma = lemmas.get(token.lower_) or fold(join_abbreviations(token.text))
             tokens.append(Token(token.text, token.idx, lemma=lemma))
+            # The parts come after the whole word, at its position: features count words, and
+            # the whole word's own character n-grams stay as they were.
+            for part in splitter.split(lemma) if splitter else ():
+                tokens.append(Token(token.text, token.idx, lemma=part))
         return self._apply_token_pattern(tokens)

@@ -120,3 +120,28 @@ def test_a_tokenizer_without_storage_still_trains(monkeypatch):
     data.training_examples[0].set("language_scores", scores("fi"))
     tokenizer.train(data)
     assert tokenizer.lemmas["fi"]["puhelinkeskuksen"] == "puhelinkeskus"
+
+
+def test_an_unknown_finnish_compound_also_gets_a_token_for_each_known_part(trained):
+    tokenizer, _, _ = trained
+    # "puhelinkeskuspalkan" is no training word; "puhelinkeskus" is one, and "palkan" is a
+    # form of one ("palkkaa"). The parts follow the whole word, at its position.
+    assert tokens(tokenizer, "Puhelinkeskuspalkan?", "fi") == [
+        ("Puhelinkeskuspalkan", 0, 19, "puhelinkeskuspalkan"),
+        ("Puhelinkeskuspalkan", 0, 19, "puhelinkeskus"),
+        ("Puhelinkeskuspalkan", 0, 19, "palkka"),
+    ]
+    # A known word is never split, and Slovak has no compound splitting.
+    assert len(tokens(tokenizer, "puhelinkeskuksessa", "fi")) == 1
+    assert tokenizer.compound_splitters.keys() == {"sv", "fi"}
+
+
+def test_the_compound_parts_are_stored_with_the_model_and_loaded_back(trained):
+    tokenizer, storage, resource = trained
+    loaded = MultilingualSpacyTokenizer.load({}, storage, resource, None)
+    assert loaded.known_words == tokenizer.known_words
+    assert tokens(loaded, "palkkapuhelinkeskus", "fi") == tokens(tokenizer, "palkkapuhelinkeskus", "fi")
+    assert [lemma for *_, lemma in tokens(loaded, "palkkapuhelinkeskus", "fi")][1:] == [
+        "palkka",
+        "puhelinkeskus",
+    ]

@@ -1,0 +1,91 @@
+"""Splits the compound words of Swedish and Finnish into parts the training data knows.
+
+Swedish and Finnish write compounds as one word: "callcenterbranschen" (the call-center
+industry), "hemarbete" (working from home), "kustannusmallit" (cost models),
+"työurapolku" (career path). A compound the training data never used is one unknown word
+to the classifier, even when each of its parts is a word it knows well. `CompoundSplitter`
+finds the parts: it tries two parts before three, every split point with the longest first
+part first, and accepts a split whose parts are all known words or forms of known lemmas
+(up to `MAX_PARTS` parts), with
+Swedish's linking "s" ("utbildnings|vägar") and dropped "e" ("arbet(e)s|villkor").
+
+Only words that are unknown as a whole are split, so the training data's own words (and so
+the trained features) are never changed. Nothing here knows of Rasa: folded words in,
+folded lemmas out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+# Languages that write compounds as one word; the others' unknown words are left alone.
+COMPOUNDING_LANGUAGES = ("sv", "fi")
+MIN_PART_LENGTH = 3
+MAX_PARTS = 3
+# A compound shorter than two short parts and a little more is rarely one.
+MIN_COMPOUND_LENGTH = 7
+
+
+class CompoundSplitter:
+    """Splits unknown compounds of one language into the lemmas of known parts."""
+
+    def __init__(self, known: Iterable[str], lemmas: Mapping[str, str], language: str) -> None:
+        """
+        Args:
+            known: Folded words and lemmas the training data has in this language.
+            lemmas: Folded or lower-case word form -> folded lemma (faq.lemmas.compile_lemmas).
+            language: The language's code; only COMPOUNDING_LANGUAGES split.
+        """
+        self._lemmas = lemmas
+        self._known = set(known) | set(lemmas.values())
+        self._enabled = language in COMPOUNDING_LANGUAGES
+        self._linking = ("s",) if language == "sv" else ()
+        self._dropped_endings = ("e",) if language == "sv" else ()
+
+    def is_known(self, word: str) -> bool:
+        return word in self._known or word in self._lemmas
+
+    def split(self, word: str) -> list[str]:
+        """The lemmas of `word`'s parts, or [] when it is known as a whole or has no split."""
+        if not self._enabled or len(word) < MIN_COMPOUND_LENGTH or self.is_known(word):
+            return []
+        # The fewest parts first: "arbets|villkor", not "arbets|villa|kor".
+        for parts in range(2, MAX_PARTS + 1):
+            found = self._parts(word, parts)
+            if found:
+                return found
+        return []
+
+    def _part_lemma(self, part: str, last: bool) -> str | None:
+        """The lemma of one part: a known word or form; a first part may also carry a linking
+        letter or have dropped a final "e"."""
+        if part in self._lemmas:
+            return self._lemmas[part]
+        if part in self._known:
+            return part
+        if last:
+            return None
+        for link in self._linking:
+            if part.endswith(link) and len(part) - len(link) >= MIN_PART_LENGTH:
+                found = self._part_lemma(part[: -len(link)], last=False)
+                if found:
+                    return found
+        for ending in self._dropped_endings:
+            if part + ending in self._known:
+                return part + ending
+        return None
+
+    def _parts(self, word: str, budget: int) -> list[str] | None:
+        """Exactly `budget` parts, or None."""
+        if budget == 1:
+            last_lemma = self._part_lemma(word, last=True)
+            return [last_lemma] if last_lemma is not None else None
+        # The longest known first part first: "callcenter|branschen" before "call|centerbranschen".
+        for cut in range(len(word) - MIN_PART_LENGTH, MIN_PART_LENGTH - 1, -1):
+            head = self._part_lemma(word[:cut], last=False)
+            if head is None:
+                continue
+            tail = self._parts(word[cut:], budget - 1)
+            if tail is not None:
+                return [head, *tail]
+        return None

@@ -1,0 +1,69 @@
+"""faq/compounds.py: Swedish and Finnish compounds the training data never used, split into
+the lemmas of parts it knows."""
+
+from __future__ import annotations
+
+import pytest
+
+from faq.compounds import CompoundSplitter
+
+# Lemma tables as faq/lemmas.py compiles them (folded form -> folded lemma).
+SWEDISH_LEMMAS = {"branschen": "bransch", "vagar": "vag", "villkoren": "villkor", "lonen": "lon"}
+SWEDISH_WORDS = {"callcenter", "bransch", "utbildning", "vag", "arbete", "villkor", "lon", "hem", "chef"}
+FINNISH_LEMMAS = {"kustannukset": "kustannus", "mallit": "malli", "tyon": "tyo", "polku": "polku"}
+FINNISH_WORDS = {"kustannus", "malli", "tyo", "ura", "polku", "palkka"}
+
+
+@pytest.fixture
+def swedish() -> CompoundSplitter:
+    return CompoundSplitter(SWEDISH_WORDS, SWEDISH_LEMMAS, "sv")
+
+
+@pytest.fixture
+def finnish() -> CompoundSplitter:
+    return CompoundSplitter(FINNISH_WORDS, FINNISH_LEMMAS, "fi")
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        ("callcenterbranschen", ["callcenter", "bransch"]),  # the last part inflected
+        ("utbildningsvagar", ["utbildning", "vag"]),  # a linking "s"
+        ("arbetsvillkoren", ["arbete", "villkor"]),  # "arbete" drops its "e" before the "s"
+        ("kundtjanstchef", []),  # "kundtjanst" is no known word: no split
+    ],
+)
+def test_swedish_compounds(swedish, word, parts):
+    assert swedish.split(word) == parts
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        ("kustannusmallit", ["kustannus", "malli"]),
+        ("tyourapolku", ["tyo", "ura", "polku"]),  # three parts
+        ("palkkamalli", ["palkka", "malli"]),
+    ],
+)
+def test_finnish_compounds(finnish, word, parts):
+    assert finnish.split(word) == parts
+
+
+def test_two_parts_are_preferred_to_three(swedish):
+    # "hem|arbete" is a split in two; "hem|arb|ete" never comes up.
+    splitter = CompoundSplitter(SWEDISH_WORDS | {"arb", "ete"}, {}, "sv")
+    assert splitter.split("hemarbete") == ["hem", "arbete"]
+
+
+def test_known_short_and_other_languages_words_are_not_split(swedish, finnish):
+    assert swedish.split("callcenter") == []  # known as a whole
+    assert swedish.split("branschen") == []  # a known form
+    assert finnish.split("tyoura") == []  # too short to be taken for a compound
+    assert finnish.split("kustannusxyzmallit") == []  # a part nobody knows
+    slovak = CompoundSplitter({"plat", "centrum"}, {}, "sk")
+    assert slovak.split("platcentrum") == []
+
+
+def test_a_linking_letter_never_ends_a_word(swedish):
+    # The "s" may join two parts; a word ending in a bare "s" is not a split of "lon" + "s".
+    assert swedish.split("callcenterlons") == []
