@@ -30,7 +30,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from faq import language as languages
 from faq.compounds import COMPOUNDING_LANGUAGES, CompoundSplitter
 from faq.lemmas import compile_lemmas, tables_for
-from faq.protocol import LANGUAGE_SCORES
+from faq.protocol import KNOWN_VOCABULARY, LANGUAGE_SCORES
 from faq.text import fold, join_abbreviations, strip_invisible, words
 from nlu_components.model_files import load_json, save_json
 
@@ -148,6 +148,10 @@ class MultilingualSpacyTokenizer(Tokenizer):
             tokens.append(Token(token.text, token.idx, lemma=lemma))
             # The parts come after the whole word, at its position: features count words, and
             # the whole word's own character n-grams stay as they were.
-            for part in splitter.split(lemma) if splitter else ():
-                tokens.append(Token(token.text, token.idx, lemma=part))
+            parts = splitter.split(lemma) if splitter else []
+            tokens.extend(Token(token.text, token.idx, lemma=part) for part in parts)
+            if parts and attribute == TEXT:
+                # Every part is a known word: the message is readable even when no whole word
+                # is ("Ulkoistuspalvelun kustannusmallit"), so it is not the unreadable fallback's.
+                message.set(KNOWN_VOCABULARY, True)
         return self._apply_token_pattern(tokens)

@@ -8,6 +8,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 
 import nlu_components.multilingual_tokenizer as multilingual_tokenizer
+from faq.protocol import KNOWN_VOCABULARY
 from nlu_components.multilingual_tokenizer import MultilingualSpacyTokenizer
 from tests.conftest import scores
 from tests.unit.helpers import model_storage, training_data
@@ -145,3 +146,15 @@ def test_the_compound_parts_are_stored_with_the_model_and_loaded_back(trained):
         "palkka",
         "puhelinkeskus",
     ]
+
+
+def test_a_message_whose_only_known_words_are_compound_parts_is_readable(trained):
+    tokenizer, _, _ = trained
+    message = Message(data={"text": "Palkkapuhelinkeskus", "language_scores": scores("fi")})
+    message.set(KNOWN_VOCABULARY, False)  # what the language identifier found: no whole word
+    tokenizer.tokenize(message, "text")
+    assert message.get(KNOWN_VOCABULARY) is True
+    unreadable = Message(data={"text": "Xyzqwerty", "language_scores": scores("fi")})
+    unreadable.set(KNOWN_VOCABULARY, False)
+    tokenizer.tokenize(unreadable, "text")
+    assert unreadable.get(KNOWN_VOCABULARY) is False
