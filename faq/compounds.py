@@ -5,9 +5,8 @@ industry), "hemarbete" (working from home), "kustannusmallit" (cost models),
 "työurapolku" (career path). A compound the training data never used is one unknown word
 to the classifier, even when each of its parts is a word it knows well. `CompoundSplitter`
 finds the parts: it tries two parts before three, every split point with the longest first
-part first, and accepts a split whose parts are all known words or forms of known lemmas
-(up to `MAX_PARTS` parts), with
-Swedish's linking "s" ("utbildnings|vägar") and dropped "e" ("arbet(e)s|villkor").
+part first, and accepts a split whose parts are all known words or forms of known lemmas,
+with Swedish's linking "s" ("utbildnings|vägar") and dropped "e" ("arbet(e)s|villkor").
 
 Only words that are unknown as a whole are split, so the training data's own words (and so
 the trained features) are never changed. Nothing here knows of Rasa: folded words in,
@@ -89,3 +88,13 @@ class CompoundSplitter:
             if tail is not None:
                 return [head, *tail]
         return None
+
+
+def compound_splitters(
+    known_words: Mapping[str, Iterable[str]], lemmas: Mapping[str, Mapping[str, str]]
+) -> dict[str, CompoundSplitter]:
+    """A splitter per language of `known_words`, with that language's lemma table."""
+    return {
+        language: CompoundSplitter(known, lemmas.get(language, {}), language)
+        for language, known in known_words.items()
+    }

@@ -28,7 +28,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from faq import language as languages
-from faq.compounds import COMPOUNDING_LANGUAGES, CompoundSplitter
+from faq.compounds import COMPOUNDING_LANGUAGES, compound_splitters
 from faq.lemmas import compile_lemmas, tables_for
 from faq.protocol import KNOWN_VOCABULARY, LANGUAGE_SCORES
 from faq.text import fold, join_abbreviations, strip_invisible, words
@@ -84,10 +84,7 @@ class MultilingualSpacyTokenizer(Tokenizer):
         self._resource = resource
         self.lemmas = lemmas or {}
         self.known_words = known_words or {}
-        self.compound_splitters = {
-            language: CompoundSplitter(words_, self.lemmas.get(language, {}), language)
-            for language, words_ in self.known_words.items()
-        }
+        self.compound_splitters = compound_splitters(self.known_words, self.lemmas)
 
     @classmethod
     def create(
@@ -126,10 +123,7 @@ class MultilingualSpacyTokenizer(Tokenizer):
             language: compile_lemmas(known, tables_for(language)) for language, known in vocabulary.items()
         }
         self.known_words = {language: sorted(vocabulary[language]) for language in COMPOUNDING_LANGUAGES}
-        self.compound_splitters = {
-            language: CompoundSplitter(known, self.lemmas[language], language)
-            for language, known in self.known_words.items()
-        }
+        self.compound_splitters = compound_splitters(self.known_words, self.lemmas)
         if self._model_storage is not None and self._resource is not None:
             save_json(self._model_storage, self._resource, LEMMAS_FILE, self.lemmas)
             save_json(self._model_storage, self._resource, KNOWN_WORDS_FILE, self.known_words)
