@@ -50,6 +50,8 @@ RATING_NOT_HELPFUL = "not_helpful"
 LANGUAGE_SCORES = "language_scores"
 SCORE_LANGUAGE = "language"
 SCORE_CONFIDENCE = "confidence"
+# Whether a message has a word the training data knows: set by LanguageIdentifier, and by the
+# tokenizer when an unknown Swedish or Finnish compound splits into known parts.
 KNOWN_VOCABULARY = "known_vocabulary"
 UNSUPPORTED_LANGUAGE = "unsupported_language"
 ASPECT_MENTIONS = "aspect_mentions"
