@@ -56,22 +56,30 @@ class CompoundSplitter:
         return []
 
     def _part_lemma(self, part: str, last: bool) -> str | None:
-        """The lemma of one part: a known word or form; a first part may also carry a linking
-        letter or have dropped a final "e"."""
-        if part in self._lemmas:
-            return self._lemmas[part]
-        if part in self._known:
-            return part
-        if last:
-            return None
+        """The lemma of one part: a known word or form; a part before another may also carry
+        one linking letter, and may have dropped a final "e" before it."""
+        found = self._word_lemma(part)
+        if found is not None or last:
+            return found
         for link in self._linking:
             if part.endswith(link) and len(part) - len(link) >= MIN_PART_LENGTH:
-                found = self._part_lemma(part[: -len(link)], last=False)
-                if found:
+                # One linking letter only: "arbetss" is not "arbete" + two of them.
+                found = self._word_lemma(part[: -len(link)], may_drop_ending=True)
+                if found is not None:
                     return found
-        for ending in self._dropped_endings:
-            if part + ending in self._known:
-                return part + ending
+        return None
+
+    def _word_lemma(self, word: str, may_drop_ending: bool = False) -> str | None:
+        """The lemma of a known word or form; with `may_drop_ending`, also of a known word
+        that lost its final "e" before a linking letter ("arbet(e)s")."""
+        if word in self._lemmas:
+            return self._lemmas[word]
+        if word in self._known:
+            return word
+        if may_drop_ending:
+            for ending in self._dropped_endings:
+                if word + ending in self._known:
+                    return word + ending
         return None
 
     def _parts(self, word: str, budget: int) -> list[str] | None:

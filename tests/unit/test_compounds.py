@@ -67,3 +67,14 @@ def test_known_short_and_other_languages_words_are_not_split(swedish, finnish):
 def test_a_linking_letter_never_ends_a_word(swedish):
     # The "s" may join two parts; a word ending in a bare "s" is not a split of "lon" + "s".
     assert swedish.split("callcenterlons") == []
+
+
+def test_a_part_carries_one_linking_letter_at_most(swedish):
+    # "lon|s|vag" is a split; "lon|ss|vag" is not "lon" with two linking letters.
+    assert swedish.split("lonsvagar") == ["lon", "vag"]
+    assert swedish.split("lonssvagar") == []
+
+
+def test_a_dropped_e_needs_the_linking_letter(swedish):
+    # "arbet|villkor" (no "s") is no compound of "arbete".
+    assert swedish.split("arbetvillkoren") == []
