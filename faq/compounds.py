@@ -8,8 +8,12 @@ finds the parts: it tries two parts before three, every split point with the lon
 part first, and accepts a split whose parts are all known words or forms of known lemmas,
 with Swedish's linking "s" ("utbildnings|vägar") and dropped "e" ("arbet(e)s|villkor").
 
-Only words that are unknown as a whole are split, so the training data's own words (and so
-the trained features) are never changed. Nothing here knows of Rasa: folded words in,
+A known compound in a form the lemma tables lack ("asiakaspalvelukeskukselle") is not split:
+compounds inflect on their last part, so `known_compound` gives the training data's own word.
+A last part needs four letters; three-letter ones are mostly case endings ("sama|sta").
+
+Only words that are unknown as a whole are split or mapped, so the training data's own words
+(and so the trained features) are never changed. Nothing here knows of Rasa: folded words in,
 folded lemmas out.
 """
 
@@ -20,6 +24,9 @@ from collections.abc import Iterable, Mapping
 # Languages that write compounds as one word; the others' unknown words are left alone.
 COMPOUNDING_LANGUAGES = ("sv", "fi")
 MIN_PART_LENGTH = 3
+# A last part of three letters is far more often an inflectional ending ("sama|sta",
+# "mietti|nyt") than a word, and the last part is what a compound is about.
+MIN_LAST_PART_LENGTH = 4
 MAX_PARTS = 3
 # A compound shorter than two short parts and a little more is rarely one.
 MIN_COMPOUND_LENGTH = 7
@@ -55,6 +62,21 @@ class CompoundSplitter:
                 return found
         return []
 
+    def known_compound(self, word: str) -> str | None:
+        """The lemma of a known compound in a form the lemma tables lack, or None.
+
+        A compound inflects on its last part, so "asiakaspalvelukeskukselle" is the known
+        "asiakaspalvelukeskus" when "keskukselle" is a form of "keskus": the whole word the
+        training data has, which says more than its parts would.
+        """
+        if not self._enabled or len(word) < MIN_COMPOUND_LENGTH or self.is_known(word):
+            return None
+        for cut in range(len(word) - MIN_PART_LENGTH, MIN_PART_LENGTH - 1, -1):
+            last = self._word_lemma(word[cut:])
+            if last is not None and word[:cut] + last in self._known:
+                return word[:cut] + last
+        return None
+
     def _part_lemma(self, part: str, last: bool) -> str | None:
         """The lemma of one part: a known word or form; a part before another may also carry
         one linking letter, and may have dropped a final "e" before it."""
@@ -85,6 +107,8 @@ class CompoundSplitter:
     def _parts(self, word: str, budget: int) -> list[str] | None:
         """Exactly `budget` parts, or None."""
         if budget == 1:
+            if len(word) < MIN_LAST_PART_LENGTH:
+                return None
             last_lemma = self._part_lemma(word, last=True)
             return [last_lemma] if last_lemma is not None else None
         # The longest known first part first: "callcenter|branschen" before "call|centerbranschen".

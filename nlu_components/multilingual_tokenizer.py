@@ -139,12 +139,13 @@ class MultilingualSpacyTokenizer(Tokenizer):
             if not token.text.strip() or token.is_punct:
                 continue
             lemma = lemmas.get(token.lower_) or fold(join_abbreviations(token.text))
-            tokens.append(Token(token.text, token.idx, lemma=lemma))
+            compound = splitter.known_compound(lemma) if splitter else None
+            tokens.append(Token(token.text, token.idx, lemma=compound or lemma))
             # The parts come after the whole word, at its position: features count words, and
             # the whole word's own character n-grams stay as they were.
-            parts = splitter.split(lemma) if splitter else []
+            parts = splitter.split(lemma) if splitter and not compound else []
             tokens.extend(Token(token.text, token.idx, lemma=part) for part in parts)
-            if parts and attribute == TEXT:
+            if (compound or parts) and attribute == TEXT:
                 # Every part is a known word: the message is readable even when no whole word
                 # is ("Ulkoistuspalvelun kustannusmallit"), so it is not the unreadable fallback's.
                 message.set(KNOWN_VOCABULARY, True)

@@ -78,3 +78,21 @@ def test_a_part_carries_one_linking_letter_at_most(swedish):
 def test_a_dropped_e_needs_the_linking_letter(swedish):
     # "arbet|villkor" (no "s") is no compound of "arbete".
     assert swedish.split("arbetvillkoren") == []
+
+
+def test_an_inflected_known_compound_is_the_compound_not_its_parts():
+    # "asiakaspalvelukeskus" is known, "keskukselle" a form of "keskus": the inflection is
+    # on the last part, so the word is the known compound in another case.
+    words = FINNISH_WORDS | {"asiakaspalvelu", "asiakaspalvelukeskus"}
+    finnish = CompoundSplitter(words, {**FINNISH_LEMMAS, "keskukselle": "keskus"}, "fi")
+    assert finnish.known_compound("asiakaspalvelukeskukselle") == "asiakaspalvelukeskus"
+    assert finnish.known_compound("asiakaspalvelukeskus") is None  # known as it is
+    assert finnish.known_compound("kustannusmallit") is None  # "kustannusmalli" is no known word
+    assert finnish.split("kustannusmallit") == ["kustannus", "malli"]
+
+
+def test_a_three_letter_ending_is_no_last_part():
+    # "sama|sta": "sta" is a case ending, even where some table knows it as a word.
+    finnish = CompoundSplitter({"sama", "sta", "palkka"}, {}, "fi")
+    assert finnish.split("samasta") == []
+    assert finnish.split("samapalkka") == ["sama", "palkka"]

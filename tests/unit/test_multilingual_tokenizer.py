@@ -137,6 +137,22 @@ def test_an_unknown_finnish_compound_also_gets_a_token_for_each_known_part(train
     assert tokenizer.compound_splitters.keys() == {"sv", "fi"}
 
 
+def test_an_inflected_known_compound_the_tables_lack_gets_the_compounds_lemma(monkeypatch):
+    monkeypatch.setattr(multilingual_tokenizer, "tables_for", lambda language: [TABLES.get(language, {})])
+    tokenizer = MultilingualSpacyTokenizer({})
+    data = training_data([("Onko palkkatyö hyvä työ?", "ask_careers")])
+    data.training_examples[0].set("language_scores", scores("fi"))
+    tokenizer.train(data)
+    # "palkkatyössä" is in no table, but "työssä" is a form of "työ" and "palkkatyö" a
+    # training word: the inflection sits on the last part, so this is "palkkatyö" itself,
+    # one token and no parts.
+    message = Message(data={"text": "palkkatyössä", "language_scores": scores("fi")})
+    message.set(KNOWN_VOCABULARY, False)
+    found = [(t.text, t.lemma) for t in tokenizer.tokenize(message, "text")]
+    assert found == [("palkkatyössä", "palkkatyo")]
+    assert message.get(KNOWN_VOCABULARY) is True
+
+
 def test_the_compound_parts_are_stored_with_the_model_and_loaded_back(trained):
     tokenizer, storage, resource = trained
     loaded = MultilingualSpacyTokenizer.load({}, storage, resource, None)
