@@ -10,7 +10,8 @@ with Swedish's linking "s" ("utbildnings|vägar") and dropped "e" ("arbet(e)s|vi
 
 A known compound in a form the lemma tables lack ("asiakaspalvelukeskukselle") is not split:
 compounds inflect on their last part, so `known_compound` gives the training data's own word.
-A last part needs four letters; three-letter ones are mostly case endings ("sama|sta").
+A last part needs four letters; three-letter ones are mostly case endings ("sama|sta"). No
+part is a function word (spaCy's stop words): "arbets|vill|koren" is not "want" + "choir".
 
 Only words that are unknown as a whole are split or mapped, so the training data's own words
 (and so the trained features) are never changed. Nothing here knows of Rasa: folded words in,
@@ -19,7 +20,11 @@ folded lemmas out.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Mapping
+from functools import cache
+
+from faq.text import fold
 
 # Languages that write compounds as one word; the others' unknown words are left alone.
 COMPOUNDING_LANGUAGES = ("sv", "fi")
@@ -35,13 +40,21 @@ MIN_COMPOUND_LENGTH = 7
 class CompoundSplitter:
     """Splits unknown compounds of one language into the lemmas of known parts."""
 
-    def __init__(self, known: Iterable[str], lemmas: Mapping[str, str], language: str) -> None:
+    def __init__(
+        self,
+        known: Iterable[str],
+        lemmas: Mapping[str, str],
+        language: str,
+        stop_words: Iterable[str] = (),
+    ) -> None:
         """
         Args:
             known: Folded words and lemmas the training data has in this language.
             lemmas: Folded or lower-case word form -> folded lemma (faq.lemmas.compile_lemmas).
             language: The language's code; only COMPOUNDING_LANGUAGES split.
+            stop_words: Folded function words, never a part ("arbets|vill|koren", "vai|hetta").
         """
+        self._stop_words = frozenset(stop_words)
         self._lemmas = lemmas
         self._known = set(known) | set(lemmas.values())
         self._enabled = language in COMPOUNDING_LANGUAGES
@@ -80,11 +93,15 @@ class CompoundSplitter:
     def _part_lemma(self, part: str, last: bool) -> str | None:
         """The lemma of one part: a known word or form; a part before another may also carry
         one linking letter, and may have dropped a final "e" before it."""
+        if part in self._stop_words:
+            return None
         found = self._word_lemma(part)
         if found is not None or last:
             return found
         for link in self._linking:
             if part.endswith(link) and len(part) - len(link) >= MIN_PART_LENGTH:
+                if part[: -len(link)] in self._stop_words:
+                    continue
                 # One linking letter only: "arbetss" is not "arbete" + two of them.
                 found = self._word_lemma(part[: -len(link)], may_drop_ending=True)
                 if found is not None:
@@ -127,6 +144,16 @@ def compound_splitters(
 ) -> dict[str, CompoundSplitter]:
     """A splitter per language of `known_words`, with that language's lemma table."""
     return {
-        language: CompoundSplitter(known, lemmas.get(language, {}), language)
+        language: CompoundSplitter(known, lemmas.get(language, {}), language, stop_words(language))
         for language, known in known_words.items()
     }
+
+
+@cache
+def stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop words of `language`, folded; none for a language spaCy has no list for."""
+    try:
+        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
+    except ImportError:
+        return frozenset()
+    return frozenset(fold(word) for word in module.STOP_WORDS)

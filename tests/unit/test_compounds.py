@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from faq.compounds import CompoundSplitter
+from faq.compounds import CompoundSplitter, stop_words
 
 # Lemma tables as faq/lemmas.py compiles them (folded form -> folded lemma).
 SWEDISH_LEMMAS = {"branschen": "bransch", "vagar": "vag", "villkoren": "villkor", "lonen": "lon"}
@@ -96,3 +96,22 @@ def test_a_three_letter_ending_is_no_last_part():
     finnish = CompoundSplitter({"sama", "sta", "palkka"}, {}, "fi")
     assert finnish.split("samasta") == []
     assert finnish.split("samapalkka") == ["sama", "palkka"]
+
+
+def test_a_function_word_is_never_a_part():
+    # "arbets|vill|koren" would read "work | want | choir": "vill" is a stop word, and so no
+    # part, whatever the tables know of it.
+    words = SWEDISH_WORDS | {"vill", "kor"}
+    lemmas = {**SWEDISH_LEMMAS, "koren": "kor"}
+    assert CompoundSplitter(words, lemmas, "sv").split("arbetsvillkoren") == ["arbete", "villkor"]
+    junk = CompoundSplitter(words - {"villkor"}, {"koren": "kor"}, "sv")
+    assert junk.split("arbetsvillkoren") == ["arbete", "vill", "kor"]
+    guarded = CompoundSplitter(words - {"villkor"}, {"koren": "kor"}, "sv", stop_words={"vill"})
+    assert guarded.split("arbetsvillkoren") == []
+
+
+def test_the_stop_words_are_spacys_folded():
+    assert "vill" in stop_words("sv")
+    assert "vai" in stop_words("fi")
+    assert "kuitenkin" in stop_words("fi")
+    assert stop_words("xx") == frozenset()
