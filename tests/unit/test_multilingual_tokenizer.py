@@ -114,12 +114,18 @@ def test_the_lemmas_are_stored_with_the_model_and_loaded_back(trained):
     assert tokens(loaded, "palkan", "fi") == tokens(tokenizer, "palkan", "fi")
 
 
-def test_a_tokenizer_without_storage_still_trains(monkeypatch):
+def trained_without_storage(monkeypatch, finnish_example: str) -> MultilingualSpacyTokenizer:
+    """A tokenizer trained on one Finnish example, with no model storage."""
     monkeypatch.setattr(multilingual_tokenizer, "tables_for", lambda language: [TABLES.get(language, {})])
     tokenizer = MultilingualSpacyTokenizer({})
-    data = training_data([("Mikä on puhelinkeskus?", "ask_definition")])
+    data = training_data([(finnish_example, "ask_definition")])
     data.training_examples[0].set("language_scores", scores("fi"))
     tokenizer.train(data)
+    return tokenizer
+
+
+def test_a_tokenizer_without_storage_still_trains(monkeypatch):
+    tokenizer = trained_without_storage(monkeypatch, "Mikä on puhelinkeskus?")
     assert tokenizer.lemmas["fi"]["puhelinkeskuksen"] == "puhelinkeskus"
 
 
@@ -138,11 +144,7 @@ def test_an_unknown_finnish_compound_also_gets_a_token_for_each_known_part(train
 
 
 def test_an_inflected_known_compound_the_tables_lack_gets_the_compounds_lemma(monkeypatch):
-    monkeypatch.setattr(multilingual_tokenizer, "tables_for", lambda language: [TABLES.get(language, {})])
-    tokenizer = MultilingualSpacyTokenizer({})
-    data = training_data([("Onko palkkatyö hyvä työ?", "ask_careers")])
-    data.training_examples[0].set("language_scores", scores("fi"))
-    tokenizer.train(data)
+    tokenizer = trained_without_storage(monkeypatch, "Onko palkkatyö hyvä työ?")
     # "palkkatyössä" is in no table, but "työssä" is a form of "työ" and "palkkatyö" a
     # training word: the inflection sits on the last part, so this is "palkkatyö" itself,
     # one token and no parts.
