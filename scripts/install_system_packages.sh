@@ -3,13 +3,15 @@
 # nothing when every program is already there.
 #   make, tmux        the entry point; the terminal test drives `make shell` in tmux
 #   chromium          the widget's browser test (no browser is downloaded at run time)
+#   fonts-noto-color-emoji   the widget's 👍/👎 feedback buttons in Chromium's screenshots
+#                     (headless Chromium has no emoji font of its own: they were empty boxes)
 #   postgresql, redis-server, nginx   the scale-out and fault tests start their own instances
 #   nodejs, npm       the widget's socket.io client (npm ci)
 # As root it uses apt-get, otherwise sudo when available; without either it stops and prints
 # the exact command to run.
 set -euo pipefail
 
-packages=(make tmux chromium postgresql redis-server nginx nodejs npm curl ca-certificates)
+packages=(make tmux chromium fonts-noto-color-emoji postgresql redis-server nginx nodejs npm curl ca-certificates)
 # Program that tells whether each package is installed (postgres lives in a versioned folder).
 declare -A probe=([make]=make [tmux]=tmux [chromium]=chromium [redis-server]=redis-server
                   [nginx]=nginx [nodejs]=node [npm]=npm [curl]=curl)
@@ -19,6 +21,7 @@ for package in "${packages[@]}"; do
   case "$package" in
     postgresql) compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=("$package") ;;
     ca-certificates) [ -d /etc/ssl/certs ] || missing+=("$package") ;;
+    fonts-noto-color-emoji) [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=("$package") ;;
     *) PATH="$PATH:/usr/sbin:/sbin" command -v "${probe[$package]}" >/dev/null || missing+=("$package") ;;
   esac
 done
